@@ -1,0 +1,214 @@
+"""The build: validated corpus → RDF (+ SHACL, + reasoner inferences) → files and store.
+
+Each build goes into its own directory ``build/builds/<digest>/`` (graph.nt, store/,
+manifest.json); ``build/current.json`` is replaced atomically at the end to point at it. A build
+that is killed halfway therefore leaves the previous one in use, and a second build of the same
+inputs (same digest) is skipped: the cache key covers every input file and the package code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import pav_graph
+from pav_graph import rdf
+from pav_graph.atomic import write_bytes, write_text
+from pav_graph.load import load_corpus
+from pav_graph.model import Corpus
+from pav_graph.patterns import explain
+from pav_graph.problems import Problems
+from pav_graph.project import Project
+
+CURRENT = "current.json"
+
+
+class BuildFailed(Exception):
+    """The corpus is invalid, fails SHACL or is inconsistent; ``problems`` holds the details."""
+
+    def __init__(self, summary: str, problems: Problems | None = None, lines: list[str] | None = None):
+        super().__init__(summary)
+        self.problems = problems or Problems()
+        self.lines = lines or []
+
+
+@dataclass
+class BuildResult:
+    directory: Path
+    digest: str
+    manifest: dict
+    skipped: bool = False
+    corpus: Corpus | None = field(default=None, repr=False)
+
+
+def input_files(project: Project) -> list[Path]:
+    files = [*project.cases_dir.glob("*.yaml"), *project.ontology_dir.rglob("*.ttl"),
+             *project.ontology_dir.rglob("*.yaml"), *project.sources_dir.rglob("*")]
+    package = Path(pav_graph.__file__).parent
+    files += [p for p in package.glob("*.py")]
+    return sorted(p for p in files if p.is_file())
+
+
+def digest_inputs(project: Project) -> str:
+    h = hashlib.sha256(pav_graph.__version__.encode())
+    for path in input_files(project):
+        h.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def current_build(project: Project) -> Path | None:
+    """The directory of the build in use, or None."""
+    pointer = project.build_dir / CURRENT
+    try:
+        data = json.loads(pointer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    path = project.build_dir / data["directory"]
+    return path if (path / "manifest.json").is_file() else None
+
+
+def is_current(project: Project) -> bool:
+    path = current_build(project)
+    return path is not None and path.name == digest_inputs(project)
+
+
+def inferred_triples(corpus: Corpus, matches: dict[str, list[str]]) -> list[ox.Triple]:
+    """Materialise the reasoner's classification, with an explanation node per match."""
+    out = []
+    for pattern_id, case_ids in matches.items():
+        pattern = corpus.composites[pattern_id]
+        for case_id in case_ids:
+            case = corpus.cases[case_id]
+            c = rdf.case_iri(case_id)
+            match = rdf.N(f"{rdf.ID}case/{case_id}/match/{pattern_id}")
+            out += [
+                ox.Triple(c, rdf.A, rdf.pattern_class_iri(pattern_id)),
+                ox.Triple(c, rdf.P("matchesPattern"), rdf.concept_iri(pattern_id)),
+                ox.Triple(match, rdf.A, rdf.P("PatternMatch")),
+                ox.Triple(match, rdf.P("matchCase"), c),
+                ox.Triple(match, rdf.P("matchPattern"), rdf.concept_iri(pattern_id)),
+            ]
+            for supports in explain(case, pattern).parts.values():
+                for s in supports:
+                    out.append(ox.Triple(match, rdf.P("basedOn"), rdf.N(f"{rdf.ID}case/{case_id}/{s.iri_suffix}")))
+    return out
+
+
+def run_shacl(project: Project, ntriples: bytes) -> list[str]:
+    """SHACL validation of TBox + data; returns one line per violation (empty = conforms)."""
+    import pyshacl
+    import rdflib
+
+    data = rdflib.Graph()
+    data.parse(data=ntriples, format="nt")
+    shapes = rdflib.Graph().parse(project.ontology_dir / "shapes.ttl", format="turtle")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           allow_warnings=True, meta_shacl=False)
+    if conforms:
+        return []
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    lines = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        lines.append(f"{focus}: {path}: {message}")
+    return sorted(lines)
+
+
+def build(project: Project, *, force: bool = False, shacl: bool = True, reason: bool = True,
+          log=lambda msg: None) -> BuildResult:
+    """Build the graph; skip when the inputs did not change (unless ``force``)."""
+    digest = digest_inputs(project)
+    target = project.build_dir / "builds" / digest
+    if not force and current_build(project) == target:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        return BuildResult(target, digest, manifest, skipped=True)
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    corpus, problems = load_corpus(project)
+    timings["load_validate"] = time.perf_counter() - t0
+    if problems:
+        raise BuildFailed(f"{len(problems.errors)} problem(s) in the corpus", problems)
+    log(f"loaded {len(corpus.cases)} cases, {len(corpus.concepts)} concepts, {len(corpus.sources)} sources")
+
+    t = time.perf_counter()
+    triples = rdf.ontology_triples(project.ontology_dir / "pav-graph.ttl")
+    triples += list(rdf.corpus_triples(corpus))
+    asserted = rdf.to_ntriples(triples)
+    timings["rdf"] = time.perf_counter() - t
+
+    if shacl:
+        t = time.perf_counter()
+        violations = run_shacl(project, asserted)
+        timings["shacl"] = time.perf_counter() - t
+        if violations:
+            raise BuildFailed(f"SHACL: {len(violations)} violation(s)", lines=violations)
+        log("SHACL: the graph conforms to ontology/shapes.ttl")
+
+    matches: dict[str, list[str]] = {}
+    if reason and corpus.composites:
+        from pav_graph.reason import InconsistentOntology, classify
+
+        t = time.perf_counter()
+        try:
+            matches = classify(corpus, triples).matches
+        except InconsistentOntology as exc:
+            raise BuildFailed(str(exc)) from None
+        timings["reasoner"] = time.perf_counter() - t
+        log("reasoner (HermiT): consistent; "
+            + ", ".join(f"{p}: {len(c)} case(s)" for p, c in matches.items()))
+    inferred = inferred_triples(corpus, matches)
+
+    t = time.perf_counter()
+    tmp = project.build_dir / "builds" / f".{digest}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    graph = asserted + rdf.to_ntriples(inferred)
+    (tmp / "graph.nt").write_bytes(graph)
+    store = ox.Store(str(tmp / "store"))
+    store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    timings["store"] = time.perf_counter() - t
+    manifest = {
+        "digest": digest,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "version": pav_graph.__version__,
+        "cases": len(corpus.cases),
+        "concepts": len(corpus.concepts),
+        "sources": len(corpus.sources),
+        "triples": len(triples) + len(inferred),
+        "inferred_triples": len(inferred),
+        "pattern_matches": matches,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    write_text(tmp / "manifest.json", json.dumps(manifest, indent=2))
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    write_text(project.build_dir / CURRENT, json.dumps({"directory": f"builds/{digest}"}))
+    _prune(project, keep=target)
+    return BuildResult(target, digest, manifest, corpus=corpus)
+
+
+def _prune(project: Project, keep: Path) -> None:
+    """Remove older builds (best effort: a reader may still hold one open)."""
+    for path in (project.build_dir / "builds").iterdir():
+        if path != keep and not path.name.startswith("."):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def ensure_built(project: Project, log=lambda msg: None) -> Path:
+    """The current build directory, building first when the inputs changed."""
+    return build(project, log=log).directory

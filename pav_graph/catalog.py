@@ -1,0 +1,220 @@
+"""Read-side views of the built graph: cases, concepts and one case in detail.
+
+These are the SPARQL queries behind ``pav-graph cases``, ``concepts`` and ``show`` (and the
+site); they read the store, so they stay fast at 10,000 cases without parsing YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from pav_graph.rdf import ID
+from pav_graph.sparql import prefix_header, select_local
+
+CONCEPTS_Q = prefix_header() + """
+SELECT ?id ?kind ?label_nl ?label_en ?definition_nl ?definition_en ?source
+       (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) (COUNT(DISTINCT ?case) AS ?cases)
+WHERE {
+  ?c a skos:Concept ; skos:notation ?id ; pg:kind ?kind ;
+     skos:prefLabel ?label_nl , ?label_en .
+  FILTER(lang(?label_nl) = "nl" && lang(?label_en) = "en")
+  OPTIONAL { ?c skos:definition ?definition_nl FILTER(lang(?definition_nl) = "nl") }
+  OPTIONAL { ?c skos:definition ?definition_en FILTER(lang(?definition_en) = "en") }
+  OPTIONAL { ?c pg:definitionSource/dcterms:identifier ?source }
+  OPTIONAL { ?c skos:altLabel ?alt }
+  OPTIONAL { ?case pg:linkedTo ?c }
+}
+GROUP BY ?id ?kind ?label_nl ?label_en ?definition_nl ?definition_en ?source
+ORDER BY ?kind ?id
+"""
+
+CASES_Q = prefix_header() + """
+SELECT ?id ?label ?label_en ?start ?end
+       (GROUP_CONCAT(DISTINCT ?level; separator=", ") AS ?levels)
+       (GROUP_CONCAT(DISTINCT ?org; separator="|") AS ?organisations)
+       (GROUP_CONCAT(DISTINCT ?src; separator=", ") AS ?sources)
+WHERE {
+  ?case a pg:Case ; dcterms:identifier ?id ; rdfs:label ?label , ?label_en .
+  FILTER(lang(?label) = "nl" && lang(?label_en) = "en")
+  %FILTER%
+  OPTIONAL { ?case pg:startDate ?start }
+  OPTIONAL { ?case pg:endDate ?end }
+  OPTIONAL { ?case pg:hasOrganisation ?o . ?o rdfs:label ?org ; pg:level/skos:prefLabel ?level
+             FILTER(lang(?level) = "nl") }
+  OPTIONAL { ?case dcterms:source/dcterms:identifier ?src }
+}
+GROUP BY ?id ?label ?label_en ?start ?end
+ORDER BY ?id
+"""
+
+
+@dataclass
+class ConceptRow:
+    id: str
+    kind: str
+    label_nl: str
+    label_en: str
+    definition_nl: str
+    definition_en: str
+    source: str
+    alt_labels: list[str]
+    cases: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def concepts(store: ox.Store, kind: str | None = None) -> list[ConceptRow]:
+    rows = []
+    for r in select_local(store, CONCEPTS_Q).rows:
+        row = ConceptRow(
+            str(r["id"]), str(r["kind"]), str(r["label_nl"]), str(r["label_en"]),
+            str(r["definition_nl"] or ""), str(r["definition_en"] or ""), str(r["source"] or ""),
+            [a for a in str(r["alts"] or "").split("|") if a], int(str(r["cases"])),
+        )
+        if kind is None or row.kind == kind:
+            rows.append(row)
+    return rows
+
+
+class UnknownConcept(Exception):
+    def __init__(self, text: str, suggestions: list[str]):
+        super().__init__(text)
+        self.text, self.suggestions = text, suggestions
+
+
+def resolve_concept(text: str, rows: list[ConceptRow]) -> ConceptRow:
+    """Find a concept by id, Dutch or English label, or alternative label (case-insensitive)."""
+    wanted = text.strip().casefold()
+    for row in rows:
+        if wanted in {row.id.casefold(), row.label_nl.casefold(), row.label_en.casefold()}:
+            return row
+    for row in rows:
+        if wanted in {a.casefold() for a in row.alt_labels}:
+            return row
+    import difflib
+
+    names = {}
+    for row in rows:
+        for name in (row.id, row.label_nl, row.label_en):
+            names[name.casefold()] = name
+    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    raise UnknownConcept(text, [names[c] for c in close])
+
+
+def cases(store: ox.Store, with_concepts: list[str] = ()) -> list[dict]:
+    filters = "\n".join(f"  ?case pg:linkedTo <{ID}concept/{c}> ." for c in with_concepts)
+    result = select_local(store, CASES_Q.replace("%FILTER%", filters))
+    return [
+        {
+            "id": str(r["id"]), "label": str(r["label"]), "label_en": str(r["label_en"]),
+            "start": str(r["start"]) if r["start"] else None, "end": str(r["end"]) if r["end"] else None,
+            "levels": [x for x in str(r["levels"] or "").split(", ") if x],
+            "organisations": [x for x in str(r["organisations"] or "").split("|") if x],
+            "sources": [x for x in str(r["sources"] or "").split(", ") if x],
+        }
+        for r in result.rows
+    ]
+
+
+EVIDENCE_Q = prefix_header() + """
+SELECT ?item ?n ?quote ?source ?locator ?first WHERE {
+  ?case pg:hasFinding|pg:hasRelation|pg:hasIntervention|pg:hasEvent|pg:hasActor ?item .
+  ?item pg:hasEvidence ?ev .
+  ?ev pg:quote ?quote ; pg:locator ?locator ; pg:firstLine ?first ; pg:source/dcterms:identifier ?source .
+  BIND(xsd:integer(REPLACE(STR(?ev), "^.*/", "")) AS ?n)
+}
+ORDER BY ?item ?n
+"""
+
+DETAIL_Q = prefix_header() + """
+SELECT ?p ?o ?olabel ?olabel_en ?kind WHERE {
+  ?case ?p ?o .
+  OPTIONAL { ?o skos:prefLabel ?olabel FILTER(lang(?olabel) = "nl") }
+  OPTIONAL { ?o skos:prefLabel ?olabel_en FILTER(lang(?olabel_en) = "en") }
+  OPTIONAL { ?o pg:kind ?kind }
+}
+"""
+
+ITEMS_Q = prefix_header() + """
+SELECT ?item ?type ?concept ?cid ?clabel ?clabel_en ?ckind ?label ?label_en ?status ?outcome ?outcome_en
+       ?date ?reason ?reason_en ?from ?to ?measure ?unit ?note ?role ?rolelabel
+WHERE {
+  VALUES ?link { pg:hasFinding pg:hasRelation pg:hasIntervention pg:hasEvent pg:hasActor }
+  ?case ?link ?item . ?item a ?type .
+  OPTIONAL { ?item pg:concept|pg:relationType ?concept .
+             ?concept skos:notation ?cid ; pg:kind ?ckind ; skos:prefLabel ?clabel , ?clabel_en
+             FILTER(lang(?clabel) = "nl" && lang(?clabel_en) = "en") }
+  OPTIONAL { ?item rdfs:label ?label FILTER(lang(?label) = "nl") }
+  OPTIONAL { ?item rdfs:label ?label_en FILTER(lang(?label_en) = "en") }
+  OPTIONAL { ?item pg:status/skos:prefLabel ?status FILTER(lang(?status) = "en") }
+  OPTIONAL { ?item pg:outcome ?outcome FILTER(lang(?outcome) = "nl") }
+  OPTIONAL { ?item pg:outcome ?outcome_en FILTER(lang(?outcome_en) = "en") }
+  OPTIONAL { ?item pg:date ?date }
+  OPTIONAL { ?item pg:reason ?reason FILTER(lang(?reason) = "nl") }
+  OPTIONAL { ?item pg:reason ?reason_en FILTER(lang(?reason_en) = "en") }
+  OPTIONAL { ?item pg:fromActor/rdfs:label ?from FILTER(lang(?from) = "nl") }
+  OPTIONAL { ?item pg:toActor/rdfs:label ?to FILTER(lang(?to) = "nl") }
+  OPTIONAL { ?item pg:measureValue ?measure ; pg:measureUnit ?unit }
+  OPTIONAL { ?item pg:note ?note }
+  OPTIONAL { ?item pg:role ?r . ?r skos:notation ?role ; skos:prefLabel ?rolelabel FILTER(lang(?rolelabel) = "nl") }
+  FILTER(?type IN (pg:Finding, pg:Relation, pg:Intervention, pg:Event, pg:Actor))
+}
+"""
+
+
+def case_detail(store: ox.Store, case_id: str) -> dict | None:
+    """Everything the graph holds about one case, grouped for display (CLI and site)."""
+    from pav_graph.sparql import sparql_iri
+
+    iri = f"{ID}case/{case_id}"
+    base = select_local(store, DETAIL_Q, {"case": sparql_iri(iri)})
+    if not base.rows:
+        return None
+    detail: dict = {"id": case_id, "iri": iri, "label": {}, "summary": {}, "organisations": [],
+                    "patterns": [], "sources": [], "period": {}}
+    onto = "https://w3id.org/pav-graph/ontology#"
+    for r in base.rows:
+        p, o = str(r["p"]), r["o"]
+        if p.endswith("rdf-schema#label"):
+            detail["label"][o.lang] = o.value
+        elif p == onto + "summary":
+            detail["summary"][o.lang] = o.value
+        elif p == onto + "startDate":
+            detail["period"]["start"] = o.value
+        elif p == onto + "endDate":
+            detail["period"]["end"] = o.value
+        elif p == onto + "periodNote":
+            detail["period"]["note"] = o.value
+        elif p == onto + "matchesPattern":
+            detail["patterns"].append({"id": o.value.rsplit("/", 1)[1], "label": str(r["olabel"]),
+                                       "label_en": str(r["olabel_en"])})
+        elif p == "http://purl.org/dc/terms/source":
+            detail["sources"].append(o.value.rsplit("/", 1)[1])
+    orgs = select_local(store, prefix_header() + """
+        SELECT ?id ?name ?level WHERE { ?case pg:hasOrganisation ?o . ?o rdfs:label ?name ;
+        pg:level ?l . ?l skos:prefLabel ?level FILTER(lang(?level) = "nl")
+        BIND(REPLACE(STR(?o), "^.*/", "") AS ?id) } ORDER BY ?id""", {"case": sparql_iri(iri)})
+    detail["organisations"] = orgs.records()
+
+    evidence: dict[str, list[dict]] = {}
+    for r in select_local(store, EVIDENCE_Q, {"case": sparql_iri(iri)}).rows:
+        evidence.setdefault(str(r["item"]), []).append(
+            {"quote": str(r["quote"]), "source": str(r["source"]), "locator": str(r["locator"]),
+             "first_line": int(str(r["first"]))})
+    groups: dict[str, list] = {"actors": [], "findings": [], "relations": [], "interventions": [],
+                               "events": []}
+    kinds = {"Finding": "findings", "Relation": "relations", "Intervention": "interventions",
+             "Event": "events", "Actor": "actors"}
+    for r in select_local(store, ITEMS_Q, {"case": sparql_iri(iri)}).rows:
+        group = kinds[str(r["type"]).rsplit("#", 1)[1]]
+        item = {k: (str(v) if v is not None else None) for k, v in r.items() if k not in ("type",)}
+        item["evidence"] = evidence.get(str(r["item"]), [])
+        groups[group].append(item)
+    for items in groups.values():
+        items.sort(key=lambda x: (x.get("date") or "", x.get("ckind") or "", x.get("cid") or "",
+                                  x["item"]))
+    detail.update(groups)
+    return detail

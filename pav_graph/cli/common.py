@@ -1,0 +1,89 @@
+"""Shared pieces of the CLI: finding the project, opening the store, printing results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import click
+
+from pav_graph.project import Project, ProjectNotFound
+
+FORMATS = ["table", "json", "csv"]
+
+
+def project_from(ctx: click.Context) -> Project:
+    corpus = (ctx.find_root().obj or {}).get("corpus")
+    try:
+        return Project.find(corpus)
+    except ProjectNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def built_store(ctx: click.Context):
+    """Open the store of an up-to-date build, building first if the corpus changed."""
+    from pav_graph.build import BuildFailed, ensure_built
+    from pav_graph.store import open_store
+
+    project = project_from(ctx)
+    try:
+        directory = ensure_built(project, log=lambda m: None)
+    except BuildFailed as exc:
+        report_build_failure(project, exc)
+        raise click.exceptions.Exit(1) from None
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(directory / "store")) if directory else open_store(project.build_dir)
+
+
+def report_build_failure(project: Project, exc) -> None:
+    for p in exc.problems:
+        echo_err(p.format(project.root))
+    for line in exc.lines:
+        echo_err(line)
+    echo_err(f"error: {exc} — fix the problems above, then run `pav-graph build` again")
+
+
+def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
+    """Print records as a rich table, JSON (a list of objects) or CSV (UTF-8 with BOM)."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+        # a BOM so that spreadsheet programs read the Dutch characters as UTF-8
+        sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*[_cell(row.get(c)) for c in columns])
+        Console().print(table)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def paths_arg(values: Iterable[str]) -> list[Path]:
+    return [Path(v) for v in values]

@@ -1,0 +1,176 @@
+"""Core commands: build, validate, cases, concepts, show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pav_graph.cli.common import FORMATS, built_store, echo_err, emit, project_from, report_build_failure
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster, less safe).")
+@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (no composite patterns).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quiet: bool) -> None:
+    """Build the graph: validate cases/, SHACL, reasoner, write build/ and the store.
+
+    A second build with unchanged inputs is skipped (the cache key covers every input file).
+
+    \b
+    Example:
+      pav-graph build
+    """
+    from pav_graph.build import BuildFailed, build as run_build
+
+    project = project_from(ctx)
+    say = (lambda m: None) if quiet else (lambda m: click.echo(m))
+    try:
+        result = run_build(project, force=force, shacl=not no_shacl, reason=not no_reason, log=say)
+    except BuildFailed as exc:
+        report_build_failure(project, exc)
+        raise click.exceptions.Exit(1) from None
+    m = result.manifest
+    if result.skipped:
+        say(f"up to date: {m['cases']} cases, {m['triples']} triples ({result.directory})")
+    else:
+        say(f"built {m['cases']} cases, {m['concepts']} concepts, {m['triples']} triples "
+            f"({m['inferred_triples']} inferred) in {sum(m['seconds'].values()):.1f} s → {result.directory}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-quotes", is_flag=True, help="Do not check quotes against the source texts.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool) -> None:
+    """Check case files (default: all of cases/) and the vocabulary; report every problem.
+
+    Each problem is one line: file:line:column: what is wrong — how to fix it.
+    Exit code 0 when valid, 1 when there are problems, 2 for usage errors.
+
+    \b
+    Examples:
+      pav-graph validate
+      pav-graph validate cases/maastricht-2025.yaml my-new-case.yaml
+    """
+    from pav_graph.load import load_corpus
+
+    project = project_from(ctx)
+    files = None
+    if paths:
+        files = []
+        for p in paths:
+            if p.is_dir():
+                files += sorted(p.glob("*.yaml"))
+            elif p.exists():
+                files.append(p)
+            else:
+                raise click.UsageError(f"{p}: no such file or directory")
+        if not files:
+            raise click.UsageError(f"no .yaml files in {', '.join(map(str, paths))}")
+    corpus, problems = load_corpus(project, files, check_quotes=not no_quotes)
+    for p in problems:
+        click.echo(p.format(project.root))
+    if problems:
+        echo_err(f"{len(problems.errors)} problem(s) in {len({p.file for p in problems.errors})} file(s)")
+        raise click.exceptions.Exit(1)
+    n_quotes = sum(len(c.all_evidence()) for c in corpus.cases.values())
+    echo_err(f"ok: {len(corpus.cases)} case(s), {len(corpus.concepts)} concepts, "
+             f"{n_quotes} quotes verified" + (" (quotes not checked)" if no_quotes else ""))
+
+
+@click.command()
+@click.option("--with", "with_", multiple=True, metavar="CONCEPT",
+              help="Only cases linked to this concept (id, Dutch or English label); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.pass_context
+def cases(ctx: click.Context, with_: tuple[str, ...], fmt: str) -> None:
+    """List the cases, optionally only those linked to ALL the given concepts.
+
+    A case is linked to a concept through a finding, an actor's role, a relation's type,
+    an intervention or an event type.
+
+    \b
+    Examples:
+      pav-graph cases
+      pav-graph cases --with "onveilige meldcultuur" --format json
+      pav-graph cases --with wantrouwen --with gemeentesecretaris
+    """
+    from pav_graph import catalog
+
+    store = built_store(ctx)
+    ids = []
+    if with_:
+        rows = catalog.concepts(store)
+        for text in with_:
+            try:
+                ids.append(catalog.resolve_concept(text, rows).id)
+            except catalog.UnknownConcept as exc:
+                hint = ("did you mean " + " or ".join(f"'{s}'" for s in exc.suggestions) + "?"
+                        if exc.suggestions else "list them with `pav-graph concepts`")
+                raise click.UsageError(f"--with {text!r}: unknown concept — {hint}") from None
+    rows = catalog.cases(store, ids)
+    if fmt == "table":
+        for r in rows:
+            r["period"] = "–".join(x for x in (r["start"], r["end"]) if x)
+        emit(rows, ["id", "label", "levels", "period", "sources"], fmt,
+             title=f"{len(rows)} casus(sen)")
+    else:
+        emit(rows, ["id", "label", "label_en", "levels", "start", "end", "organisations", "sources"], fmt)
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(
+    ["role", "relation-type", "influence-means", "risk-factor", "dilemma", "intervention",
+     "pattern", "framework", "criterion", "event-type"]), help="Only concepts of this kind.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.pass_context
+def concepts(ctx: click.Context, kind: str | None, fmt: str) -> None:
+    """List the concepts of the vocabulary (SKOS), with how many cases use each.
+
+    \b
+    Examples:
+      pav-graph concepts --kind pattern
+      pav-graph concepts --format json
+    """
+    from pav_graph import catalog
+
+    rows = [r.as_dict() for r in catalog.concepts(built_store(ctx), kind)]
+    if fmt == "table":
+        emit(rows, ["id", "kind", "label_nl", "label_en", "cases"], fmt, title=f"{len(rows)} begrippen")
+    else:
+        emit(rows, ["id", "kind", "label_nl", "label_en", "definition_nl", "definition_en", "source",
+                    "cases"], fmt)
+
+
+@click.command()
+@click.argument("case_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, case_id: str, fmt: str, lang: str) -> None:
+    """Show one case: summary, actors, findings, relations, interventions, events, patterns,
+    each claim with its verbatim quote and source.
+
+    \b
+    Example:
+      pav-graph show maastricht-2025
+    """
+    from pav_graph import catalog
+    from pav_graph.problems import did_you_mean
+
+    store = built_store(ctx)
+    detail = catalog.case_detail(store, case_id)
+    if detail is None:
+        known = [r["id"] for r in catalog.cases(store)]
+        raise click.UsageError(f"unknown case {case_id!r} — {did_you_mean(case_id, known, 'case id')}")
+    if fmt == "json":
+        click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    from pav_graph.cli.render_case import render
+
+    render(detail, lang)

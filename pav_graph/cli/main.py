@@ -1,0 +1,89 @@
+"""Entry point of the ``pav-graph`` command.
+
+Subcommands are imported lazily (only the one that runs is loaded), so ``pav-graph --help``
+stays fast: rdflib, owlready2 and pyoxigraph are only imported by the commands that need them.
+Each entry of :data:`COMMANDS` maps a command name to ``module:attribute`` of a click command.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module:attribute, one-line help shown in `pav-graph --help`)
+    "build": ("pav_graph.cli.core:build", "Build the graph from cases/ and ontology/."),
+    "validate": ("pav_graph.cli.core:validate", "Check case and concept files; report all problems."),
+    "cases": ("pav_graph.cli.core:cases", "List cases, optionally those linked to concepts."),
+    "concepts": ("pav_graph.cli.core:concepts", "List the concepts of the vocabulary."),
+    "show": ("pav_graph.cli.core:show", "Show one case with its evidence."),
+    "queries": ("pav_graph.cli.query:queries", "List the named queries of the query library."),
+    "query": ("pav_graph.cli.query:query", "Run a named query or a .rq file."),
+    "serve": ("pav_graph.cli.serve:serve", "Serve a read-only SPARQL endpoint and the site."),
+    "push": ("pav_graph.cli.push:push", "Upload the graph to a triple store (Graph Store Protocol)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="PAV_GRAPH_CORPUS",
+    help="Project directory holding cases/, ontology/ and sources/ "
+    "(default: $PAV_GRAPH_CORPUS, else the project around the current directory).",
+)
+@click.version_option(package_name="pav-graph")
+@click.pass_context
+def cli(ctx: click.Context, corpus: str | None) -> None:
+    """pav-graph: a knowledge graph of Dutch political–administrative relations.
+
+    \b
+    Examples:
+      pav-graph build
+      pav-graph cases --with "onveilige meldcultuur"
+      pav-graph show maastricht-2025
+      pav-graph site site/
+    """
+    ctx.obj = {"corpus": corpus}
+
+
+def main() -> None:
+    """Run the CLI. A broken pipe (``| head``) exits quietly; a bug prints one line, not a
+    traceback (set PAV_GRAPH_DEBUG=1 to see it)."""
+    try:
+        cli(prog_name="pav-graph")
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+        if os.environ.get("PAV_GRAPH_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it "
+                   "(run with PAV_GRAPH_DEBUG=1 for the traceback)", err=True)
+        sys.exit(70)

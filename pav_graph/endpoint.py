@@ -1,0 +1,234 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over the built store, plus the static site.
+
+Standard library only (``http.server``): the endpoint is a thin HTTP layer that checks the
+request (method, media type, parameters, read-only), hands the query to a worker process
+(:mod:`pav_graph.endpoint_workers`) and sends back the complete answer. Paths:
+
+``/sparql``  the protocol endpoint (GET ``?query=``, POST form or ``application/sparql-query``)
+``/query``   an offline HTML page to write and run queries, with the query library as examples
+``/...``     files of the static site directory, if one is served
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from pav_graph.endpoint_pages import Example, PathRefused, query_page, resolve_static
+from pav_graph.endpoint_protocol import Refused, check_query, negotiate
+from pav_graph.endpoint_results import Job
+from pav_graph.endpoint_workers import WorkerPool
+
+MAX_BODY = 1 << 20  # a query is text; anything larger than 1 MiB is a mistake or an attack
+SPARQL_PATHS = ("/sparql", "/sparql/")
+_GUESS = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
+          ".json": "application/json", ".svg": "image/svg+xml", ".ttl": "text/turtle",
+          ".nt": "application/n-triples", ".rq": "application/sparql-query"}
+
+
+@dataclass
+class Settings:
+    build_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    limit: int = 10000
+    workers: int = 2
+    site: Path | None = None
+    examples: list[Example] = field(default_factory=list)
+
+
+class SparqlServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, settings: Settings, pool: WorkerPool) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.page = query_page(settings.examples)
+        super().__init__((settings.host, settings.port), Handler)
+
+    @property
+    def base_iri(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/sparql"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    server_version = "pav-graph"
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _fail(self, status: int, message: str, extra: dict | None = None) -> None:
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), extra)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            raise Refused(411, "chunked request bodies are not supported; send Content-Length")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise Refused(400, "Content-Length is not a number") from None
+        if length > MAX_BODY:
+            raise Refused(413, f"request body larger than {MAX_BODY} bytes")
+        return self.rfile.read(length) if length > 0 else b""
+
+    def log_message(self, format: str, *args) -> None:
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    # --- methods ----------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path in SPARQL_PATHS:
+            self._guarded(lambda: self._sparql(parse_qs(url.query, keep_blank_values=True)))
+        elif url.path in ("/query", "/query/"):
+            self._send(200, "text/html; charset=utf-8", self.server.page)
+        else:
+            self._static(url.path)
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if url.path not in SPARQL_PATHS:
+            self._fail(405, f"{url.path} is read-only; SPARQL queries go to /sparql",
+                       {"Allow": "GET, HEAD"})
+            return
+        self._guarded(lambda: self._post(url.query))
+
+    def _refuse_method(self) -> None:
+        url = urlsplit(self.path)
+        allow = "GET, POST" if url.path in SPARQL_PATHS else "GET, HEAD"
+        self._fail(405, f"{self.command} is not allowed on {url.path}: this server is read-only",
+                   {"Allow": allow})
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
+
+    # --- SPARQL -----------------------------------------------------------------------------
+
+    def _guarded(self, action) -> None:
+        try:
+            action()
+        except Refused as exc:
+            extra = {"Allow": "GET, POST"} if exc.status == 405 else None
+            self._fail(exc.status, exc.message, extra)
+
+    def _post(self, url_query: str) -> None:
+        params = parse_qs(url_query, keep_blank_values=True)
+        raw_type = self.headers.get("Content-Type")
+        body = self._read_body()
+        if not raw_type:
+            raise Refused(415, "POST needs a Content-Type: application/sparql-query or "
+                               "application/x-www-form-urlencoded")
+        media, *type_params = [p.strip() for p in raw_type.split(";")]
+        media = media.lower()
+        for param in type_params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+                "utf-8", "utf8"
+            ):
+                raise Refused(415, f"charset {value.strip()} is not supported; send UTF-8")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "the request body is not valid UTF-8") from None
+        if media == "application/sparql-update":
+            raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if media == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif media == "application/sparql-query":
+            if "query" in params:
+                raise Refused(400, "send the query either in the body or as ?query=, not both")
+            params["query"] = [text]
+        else:
+            raise Refused(415, f"unsupported Content-Type {media}: use application/sparql-query "
+                               "or application/x-www-form-urlencoded")
+        self._sparql(params)
+
+    def _sparql(self, params: dict[str, list[str]]) -> None:
+        if "update" in params or any(k.startswith("using-") for k in params):
+            raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        queries = params.get("query", [])
+        if not queries:
+            if self.command in ("GET", "HEAD") and "text/html" in self.headers.get("Accept", ""):
+                self._send(303, "text/plain; charset=utf-8", b"see /query\n",
+                           {"Location": "/query"})
+                return
+            raise Refused(400, "missing query: pass it as ?query= or in a POST body")
+        if len(queries) > 1:
+            raise Refused(400, "exactly one query parameter is allowed")
+        query = queries[0]
+        form = check_query(query)
+        accept = self.headers.get("Accept")
+        if form is not None:
+            negotiate(form, accept)  # 406 before a worker is spent on it
+        default = params.get("default-graph-uri")
+        named = params.get("named-graph-uri")
+        for iri in (default or []) + (named or []):
+            if not _is_absolute_iri(iri):
+                raise Refused(400, f"graph IRI {iri!r} is not an absolute IRI")
+        job = Job(query=query, accept=accept, limit=self.server.settings.limit,
+                  base_iri=self.server.base_iri, default_graphs=default, named_graphs=named)
+        answer = self.server.pool.run(job)
+        extra = {"Vary": "Accept"} if answer.status == 200 else None
+        self._send(answer.status, answer.content_type, answer.body, extra)
+
+    # --- static site ------------------------------------------------------------------------
+
+    def _static(self, path: str) -> None:
+        site = self.server.settings.site
+        if site is None:
+            if path == "/":
+                self._send(302, "text/plain; charset=utf-8", b"see /query\n",
+                           {"Location": "/query"})
+            else:
+                self._fail(404, f"not found: {path} (no site directory is served)")
+            return
+        try:
+            target = resolve_static(site, path)
+        except PathRefused as exc:
+            self._fail(exc.status, exc.message)
+            return
+        content_type = _GUESS.get(target.suffix.lower(), "application/octet-stream")
+        if content_type.startswith("text/") or content_type.endswith(("json", "+xml")):
+            content_type += "; charset=utf-8"
+        self._send(200, content_type, target.read_bytes())
+
+
+def _is_absolute_iri(text: str) -> bool:
+    scheme, sep, rest = text.partition(":")
+    return bool(sep and rest and scheme[:1].isalpha()
+                and all(c.isalnum() or c in "+-." for c in scheme)
+                and not any(c in text for c in ' <>"{}|^`\\'))
+
+
+def make_server(settings: Settings) -> SparqlServer:
+    """Start the workers and bind the socket; the caller runs ``serve_forever`` and ``close``."""
+    pool = WorkerPool(settings.build_dir, settings.workers, settings.timeout)
+    try:
+        return SparqlServer(settings, pool)
+    except BaseException:
+        pool.close()
+        raise
+
+
+def close(server: SparqlServer) -> None:
+    server.server_close()
+    server.pool.close()

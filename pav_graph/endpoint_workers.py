@@ -1,0 +1,149 @@
+"""A small pool of query worker processes that can be killed on time-out.
+
+pyoxigraph has no query time-out and a running query cannot be interrupted from another
+thread, so every query runs in a separate process that has opened the store read-only. When a
+query exceeds its time the worker is killed and replaced; the HTTP thread answers 503 with an
+explicit message. Workers are started with the "spawn" method because forking a process that
+already runs HTTP threads is unsafe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from pathlib import Path
+
+from pav_graph.endpoint_results import Answer, Job, error
+
+_START_TIMEOUT = 60.0
+
+
+def _worker_main(build_dir: str, conn) -> None:
+    """Worker loop: open the store, then answer jobs until the pipe closes."""
+    from pav_graph.endpoint_results import run
+    from pav_graph.store import open_store
+
+    try:
+        store = open_store(Path(build_dir), read_only=True)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, shown as a click error
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            answer = run(store, job)
+        except Exception as exc:  # noqa: BLE001 - one bad query must not kill the worker
+            answer = error(500, f"query failed: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class WorkerStartError(RuntimeError):
+    """A worker could not open the store (message says why)."""
+
+
+class _Worker:
+    def __init__(self, ctx, build_dir: Path) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main, args=(str(build_dir), child), daemon=True, name="pav-query"
+        )
+        self.process.start()
+        child.close()
+        if not self.conn.poll(_START_TIMEOUT):
+            self.kill()
+            raise WorkerStartError("query worker did not start within a minute")
+        try:
+            state, message = self.conn.recv()
+        except EOFError:
+            state, message = "failed", "query worker exited while opening the store"
+        if state != "ready":
+            self.kill()
+            raise WorkerStartError(message)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        self.kill()
+
+
+class WorkerPool:
+    """``size`` worker processes sharing the read-only store at ``build_dir/store``."""
+
+    def __init__(self, build_dir: Path, size: int, timeout: float) -> None:
+        self.build_dir = build_dir
+        self.timeout = timeout
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._add(_Worker(self._ctx, build_dir))
+
+    def _add(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+        try:
+            self._add(_Worker(self._ctx, self.build_dir))
+        except WorkerStartError:
+            pass  # the pool shrinks; the next request still gets an answer (busy) instead of a hang
+
+    def run(self, job: Job) -> Answer:
+        """Run ``job`` in a worker; 503 if no worker frees up or the query runs out of time."""
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return error(503, f"all query workers are busy; try again in {self.timeout:g} s")
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(self.timeout):
+                answer = worker.conn.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError):
+            threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+            return error(500, "the query worker stopped unexpectedly; the query was not answered")
+        # Out of time: kill the worker (the only way to stop pyoxigraph) and start a new one.
+        worker.kill()
+        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+        return error(
+            503,
+            f"query timed out after {self.timeout:g} s and was stopped; simplify it, add a LIMIT, "
+            "or start the server with a longer --timeout",
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()

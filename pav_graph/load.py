@@ -1,0 +1,459 @@
+"""Load and validate the corpus: YAML files → :class:`pav_graph.model.Corpus` + problems.
+
+Validation reports *all* problems of all files at once. It checks, in this order: readable
+YAML, the JSON Schema (structure), then what a schema cannot: unknown or wrongly-kinded ids
+(with "did you mean ...?"), duplicate ids, dates, and every quote against its source text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+
+from pav_graph import yamlio
+from pav_graph.model import (
+    Actor, Case, CompositePattern, Concept, Corpus, Event, Evidence, Finding, Intervention,
+    Organisation, Period, Relation, Source,
+)
+from pav_graph.problems import Problems, did_you_mean
+from pav_graph.project import Project
+from pav_graph.schema import CASE_SCHEMA, COMPOSITE_SCHEMA, CONCEPT_SCHEMA, SOURCE_SCHEMA
+from pav_graph.sourcetext import parse_lines
+
+_VALIDATORS = {
+    "case": Draft202012Validator(CASE_SCHEMA),
+    "concept": Draft202012Validator(CONCEPT_SCHEMA),
+    "composite": Draft202012Validator(COMPOSITE_SCHEMA),
+    "source": Draft202012Validator(SOURCE_SCHEMA),
+}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+FORMAT_DOC = "see docs/case-format.md"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_yaml(path: Path, problems: Problems) -> Any | None:
+    """Parse one file; a YAML or encoding error becomes a problem with its position."""
+    try:
+        return yamlio.load(path)
+    except yamlio.YamlError as exc:
+        problems.add(path, exc.message, exc.fix)
+        problems.items[-1].line, problems.items[-1].column = exc.line, exc.column
+        return None
+    except OSError as exc:
+        problems.add(path, f"cannot read file: {exc.strerror}", "check the path and permissions")
+        return None
+
+
+def check_schema(path: Path, data: Any, kind: str, problems: Problems) -> bool:
+    """Structural check; each violation becomes one readable problem. True when valid."""
+    errors = sorted(_VALIDATORS[kind].iter_errors(data), key=lambda e: list(e.absolute_path))
+    for err in errors:
+        message, fix = _explain_schema_error(err)
+        problems.add(path, message, fix, path=err.absolute_path)
+    return not errors
+
+
+def _explain_schema_error(err) -> tuple[str, str]:
+    where = ".".join(str(p) for p in err.absolute_path) or "top level"
+    if err.validator == "required":
+        missing = err.message.split("'")[1]
+        return f"{where}: missing required field '{missing}'", f"add `{missing}:` ({FORMAT_DOC})"
+    if err.validator == "additionalProperties":
+        allowed = list(err.schema.get("properties", {}))
+        extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
+        name = extra[0] if extra else "?"
+        if " " in name:  # `label: {nl: a, en: b, c}` — a comma inside {...} starts a new field
+            return (f"{where}: unknown field '{name}'",
+                    "a comma inside {...} starts a new field: put the text in double quotes")
+        return (f"{where}: unknown field '{name}'",
+                did_you_mean(name, allowed, "field") + f" (allowed: {', '.join(allowed)})")
+    if err.validator == "enum":
+        options = [str(o) for o in err.validator_value]
+        return (f"{where}: {err.instance!r} is not allowed",
+                did_you_mean(str(err.instance), options, "value") + f" (one of: {', '.join(options)})")
+    if err.validator == "pattern":
+        suggestion = re.sub(r"[^a-z0-9]+", "-", str(err.instance).lower()).strip("-")
+        return (f"{where}: {err.instance!r} is not a valid id or locator",
+                f"use lower-case letters, digits and '-' (e.g. '{suggestion}') or a line range like '12-15'")
+    if err.validator == "anyOf" and not err.absolute_path:
+        return ("a case needs at least one of findings, relations, interventions or events",
+                f"add a `findings:` list with evidence ({FORMAT_DOC})")
+    if err.validator in ("type", "oneOf"):
+        expected = err.validator_value if err.validator == "type" else "a line number or range"
+        return f"{where}: expected {expected}, found {type(err.instance).__name__}", FORMAT_DOC
+    if err.validator in ("minItems", "minLength"):
+        return f"{where}: must not be empty", f"fill it in or remove it ({FORMAT_DOC})"
+    return f"{where}: {err.message}", FORMAT_DOC
+
+
+def parse_date(value: Any) -> str | None:
+    """Normalise a YYYY / YYYY-MM / YYYY-MM-DD date; None when it does not parse."""
+    text = str(value).strip()
+    m = _DATE.match(text)
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month and not 1 <= int(month) <= 12:
+        return None
+    if day:
+        import datetime
+
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+    return text
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for path in sorted(project.sources_dir.glob("*.yaml")):
+        data = read_yaml(path, problems)
+        if data is None or not check_schema(path, data, "source", problems):
+            continue
+        text_path = (path.parent / data["text"]).resolve()
+        if not text_path.is_file():
+            problems.add(path, f"text file {data['text']!r} not found",
+                         "put the source text next to the metadata or fix `text:`", path=("text",))
+            continue
+        if data["id"] in sources:
+            problems.add(path, f"duplicate source id {data['id']!r}", "give each source its own id",
+                         path=("id",))
+            continue
+        year = data.get("year")
+        sources[data["id"]] = Source(
+            id=data["id"], text_path=text_path, type=data["type"], title=data.get("title"),
+            authors=list(data.get("authors") or []), year=str(year) if year else None,
+            publisher=data.get("publisher"), language=data.get("language", "nl"),
+            description=data.get("description") or {},
+            notes=[str(data[k]) for k in ("year_note", "authors_note") if data.get(k)],
+            path=path,
+        )
+    return sources
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@dataclass
+class Context:
+    """What a case file's references are checked against."""
+
+    sources: dict[str, Source]
+    concepts: dict[str, Concept]
+    check_quotes: bool = True
+
+
+def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
+                   problems: Problems) -> list[Evidence]:
+    result = []
+    for i, item in enumerate(items):
+        at = (*where, i)
+        source = ctx.sources.get(item["source"])
+        lines = parse_lines(item["lines"])
+        if source is None:
+            problems.add(path, f"unknown source {item['source']!r}",
+                         did_you_mean(item["source"], ctx.sources, "source id")
+                         + " — or register it with `pav-graph source add`", path=(*at, "source"))
+            continue
+        if lines is None:
+            problems.add(path, f"invalid line locator {item['lines']!r}",
+                         "write a line number or a range like '12-15' (first ≤ last)",
+                         path=(*at, "lines"))
+            continue
+        if ctx.check_quotes:
+            places = source.text.find(str(item["quote"]))
+            if not places:
+                problems.add(path, f"quote not found in source {source.id!r}",
+                             "copy the passage verbatim from the source text (only whitespace may differ)",
+                             path=(*at, "quote"))
+                continue
+            if not any(lines[0] <= a and b <= lines[1] for a, b in places):
+                found = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in places[:3])
+                problems.add(path, f"quote is not within lines {item['lines']} of {source.id!r}",
+                             f"it stands at line(s) {found}: set `lines: {found.split(',')[0]}`",
+                             path=(*at, "lines"))
+                continue
+        page = item.get("page")
+        result.append(Evidence(source.id, lines[0], lines[1], str(item["quote"]),
+                               item.get("lang", "nl"), str(page) if page is not None else None))
+    return result
+
+
+def check_concept_ref(path: Path, concept_id: str, kinds: Iterable[str] | None, where: tuple,
+                      ctx: Context, problems: Problems, what: str = "concept") -> bool:
+    concept = ctx.concepts.get(concept_id)
+    kinds = list(kinds) if kinds else None
+    if concept is None:
+        pool = [c.id for c in ctx.concepts.values() if not kinds or c.kind in kinds]
+        problems.add(path, f"unknown {what} {concept_id!r}",
+                     did_you_mean(concept_id, pool, what) + " — or propose it with `pav-graph concept add`",
+                     path=where)
+        return False
+    if kinds and concept.kind not in kinds:
+        problems.add(path, f"{concept_id!r} is a {concept.kind}, not a {' or '.join(kinds)}",
+                     did_you_mean(concept_id, [c.id for c in ctx.concepts.values() if c.kind in kinds], what),
+                     path=where)
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- concepts
+
+
+def load_concepts(project: Project, sources: dict[str, Source], problems: Problems,
+                  check_quotes: bool = True) -> dict[str, Concept]:
+    concepts: dict[str, Concept] = {}
+    ctx = Context(sources, {}, check_quotes)
+    for path in sorted(project.concepts_dir.glob("*.yaml")):
+        data = read_yaml(path, problems)
+        if data is None or not check_schema(path, data, "concept", problems):
+            continue
+        for i, item in enumerate(data["concepts"]):
+            cid = item["id"]
+            if cid in concepts:
+                other = concepts[cid].path
+                problems.add(path, f"duplicate concept id {cid!r} (also in {other.name if other else '?'})",
+                             "reuse the existing concept or choose another id", path=("concepts", i, "id"))
+                continue
+            ev = {"source": item["source"], "lines": item["lines"], "quote": item.get("quote")}
+            if ev["quote"] is not None:
+                checked = check_evidence(path, [ev], ("concepts", i), ctx, problems)
+                # point problems at the concept's own keys, not at a nested evidence item
+                for p in problems.items[-1:]:
+                    if p.path[:3] == ("concepts", i, 0):
+                        p.path = ("concepts", i, *p.path[3:])
+                if not checked:
+                    continue
+            elif item["source"] not in sources:
+                problems.add(path, f"unknown source {item['source']!r}",
+                             did_you_mean(item["source"], sources, "source id"),
+                             path=("concepts", i, "source"))
+                continue
+            first, last = parse_lines(item["lines"]) or (0, 0)
+            if not first:
+                problems.add(path, f"invalid line locator {item['lines']!r}",
+                             "write a line number or a range like '12-15'", path=("concepts", i, "lines"))
+                continue
+            concepts[cid] = Concept(
+                id=cid, kind=item["kind"], label=item["label"], definition=item["definition"],
+                source=item["source"], first_line=first, last_line=last,
+                alt_labels=item.get("alt_labels") or {}, quote=item.get("quote"),
+                broader=list(item.get("broader") or []), related=list(item.get("related") or []),
+                path=path,
+            )
+    # links between concepts, once all are known
+    ctx.concepts = concepts
+    for concept in concepts.values():
+        for rel in ("broader", "related"):
+            for j, target in enumerate(getattr(concept, rel)):
+                if target not in concepts:
+                    problems.add(concept.path, f"{concept.id}: unknown {rel} concept {target!r}",
+                                 did_you_mean(target, concepts, "concept id"),
+                                 path=_concept_path(concept, rel, j))
+    return concepts
+
+
+def _concept_path(concept: Concept, key: str, index: int) -> tuple:
+    data = yamlio.load(concept.path)
+    for i, item in enumerate(data["concepts"]):
+        if item.get("id") == concept.id:
+            return ("concepts", i, key, index)
+    return ()
+
+
+def load_composites(project: Project, concepts: dict[str, Concept],
+                    problems: Problems) -> dict[str, CompositePattern]:
+    path = project.ontology_dir / "composite-patterns.yaml"
+    if not path.exists():
+        return {}
+    data = read_yaml(path, problems)
+    if data is None or not check_schema(path, data, "composite", problems):
+        return {}
+    result = {}
+    for i, item in enumerate(data["composite_patterns"]):
+        ok = True
+        if item["id"] not in concepts:
+            problems.add(path, f"composite pattern {item['id']!r} has no concept",
+                         "add it as a concept of kind 'pattern' in ontology/concepts/",
+                         path=("composite_patterns", i, "id"))
+            ok = False
+        for j, part in enumerate(item["all_of"]):
+            if part not in concepts:
+                problems.add(path, f"unknown concept {part!r} in all_of",
+                             did_you_mean(part, concepts, "concept id"),
+                             path=("composite_patterns", i, "all_of", j))
+                ok = False
+        if ok:
+            result[item["id"]] = CompositePattern(item["id"], list(item["all_of"]),
+                                                  item.get("label") or concepts[item["id"]].label,
+                                                  item.get("definition") or {}, item.get("source"))
+    return result
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def load_case(path: Path, ctx: Context, problems: Problems) -> Case | None:
+    """Read and check one case file; None when it has structural errors."""
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.add(path, "a case file must be a mapping of fields (id:, label:, ...)",
+                     f"start from `pav-graph case new` ({FORMAT_DOC})")
+        return None
+    if not check_schema(path, data, "case", problems):
+        return None
+    n_before = len(problems.errors)
+    cid = data["id"]
+    if path.suffix in (".yaml", ".yml") and path.stem != cid:
+        problems.add(path, f"case id {cid!r} does not match the file name {path.name!r}",
+                     f"rename the file to {cid}.yaml or change the id", path=("id",))
+
+    orgs = []
+    seen: set[str] = set()
+    for i, o in enumerate(data["organisations"]):
+        if o["id"] in seen:
+            problems.add(path, f"duplicate organisation id {o['id']!r}", "give each organisation its own id",
+                         path=("organisations", i, "id"))
+        seen.add(o["id"])
+        orgs.append(Organisation(o["id"], o["name"], o["level"]))
+
+    period = Period()
+    for key in ("start", "end"):
+        raw = (data.get("period") or {}).get(key)
+        if raw is not None:
+            date = parse_date(raw)
+            if date is None:
+                problems.add(path, f"period.{key}: {raw!r} is not a date",
+                             "write YYYY, YYYY-MM or YYYY-MM-DD in quotes, e.g. \"2024-05\"",
+                             path=("period", key))
+            setattr(period, key, date)
+    period.note = (data.get("period") or {}).get("note")
+    if period.start and period.end and period.end < period.start[: len(period.end)]:
+        problems.add(path, f"period ends ({period.end}) before it starts ({period.start})",
+                     "swap start and end", path=("period", "end"))
+
+    actors: list[Actor] = []
+    actor_ids: set[str] = set()
+    for i, a in enumerate(data.get("actors") or []):
+        at = ("actors", i)
+        if a["id"] in actor_ids:
+            problems.add(path, f"duplicate actor id {a['id']!r}", "give each actor its own id", path=(*at, "id"))
+        actor_ids.add(a["id"])
+        check_concept_ref(path, a["role"], ["role"], (*at, "role"), ctx, problems, "role")
+        if a.get("organisation") and a["organisation"] not in seen:
+            problems.add(path, f"unknown organisation {a['organisation']!r}",
+                         did_you_mean(a["organisation"], seen, "organisation id of this case"),
+                         path=(*at, "organisation"))
+        ev = check_evidence(path, a.get("evidence") or [], (*at, "evidence"), ctx, problems)
+        actors.append(Actor(a["id"], a["role"], a["label"], a.get("organisation"), a.get("name"),
+                            bool(a.get("anonymous", False)), ev))
+
+    findings = []
+    seen_concepts: dict[str, int] = {}
+    for i, f in enumerate(data.get("findings") or []):
+        at = ("findings", i)
+        if f["concept"] in seen_concepts:
+            problems.add(path, f"concept {f['concept']!r} has two findings",
+                         f"merge their evidence into finding {seen_concepts[f['concept']] + 1}",
+                         path=(*at, "concept"))
+        seen_concepts.setdefault(f["concept"], i)
+        check_concept_ref(path, f["concept"], None, (*at, "concept"), ctx, problems)
+        ev = check_evidence(path, f["evidence"], (*at, "evidence"), ctx, problems)
+        m = f.get("measure") or {}
+        findings.append(Finding(f["concept"], ev, f.get("note"), m.get("value"), m.get("unit")))
+
+    relations = []
+    for i, r in enumerate(data.get("relations") or []):
+        at = ("relations", i)
+        check_concept_ref(path, r["type"], ["relation-type"], (*at, "type"), ctx, problems, "relation type")
+        for end in ("from", "to"):
+            if r[end] not in actor_ids:
+                problems.add(path, f"relation {end} unknown actor {r[end]!r}",
+                             did_you_mean(r[end], actor_ids, "actor id of this case"), path=(*at, end))
+        ev = check_evidence(path, r["evidence"], (*at, "evidence"), ctx, problems)
+        relations.append(Relation(r["type"], r["from"], r["to"], ev, r.get("note")))
+
+    interventions = []
+    for i, x in enumerate(data.get("interventions") or []):
+        at = ("interventions", i)
+        check_concept_ref(path, x["concept"], ["intervention"], (*at, "concept"), ctx, problems,
+                          "intervention")
+        ev = check_evidence(path, x["evidence"], (*at, "evidence"), ctx, problems)
+        interventions.append(Intervention(x["concept"], x["status"], ev, x.get("outcome"), x.get("note")))
+
+    events = []
+    for i, e in enumerate(data.get("events") or []):
+        at = ("events", i)
+        date = None
+        if e.get("date") is not None:
+            date = parse_date(e["date"])
+            if date is None:
+                problems.add(path, f"event date {e['date']!r} does not parse",
+                             "write YYYY, YYYY-MM or YYYY-MM-DD in quotes, e.g. \"2018-06-14\"",
+                             path=(*at, "date"))
+        if e.get("type"):
+            check_concept_ref(path, e["type"], ["event-type"], (*at, "type"), ctx, problems, "event type")
+        for j, actor in enumerate(e.get("actors") or []):
+            if actor not in actor_ids:
+                problems.add(path, f"event names unknown actor {actor!r}",
+                             did_you_mean(actor, actor_ids, "actor id of this case"), path=(*at, "actors", j))
+        ev = check_evidence(path, e["evidence"], (*at, "evidence"), ctx, problems)
+        events.append(Event(e["label"], ev, date, e.get("type"), list(e.get("actors") or []), e.get("reason")))
+
+    if len(problems.errors) > n_before:
+        return None
+    return Case(cid, data["label"], data["summary"], orgs, period, list(data.get("source_types") or []),
+                actors, findings, relations, interventions, events, path)
+
+
+def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
+                check_quotes: bool = True) -> tuple[Corpus, Problems]:
+    """Load everything; ``case_files`` replaces the project's cases/ (for validating new files)."""
+    problems = Problems()
+    sources = load_sources(project, problems)
+    concepts = load_concepts(project, sources, problems, check_quotes)
+    composites = load_composites(project, concepts, problems)
+    ctx = Context(sources, concepts, check_quotes)
+    files = sorted(project.cases_dir.glob("*.yaml")) if case_files is None else list(case_files)
+    cases: dict[str, Case] = {}
+    orgs: dict[str, tuple[Organisation, Path]] = {}
+    for path in files:
+        case = load_case(path, ctx, problems)
+        if case is None:
+            continue
+        if case.id in cases:
+            problems.add(path, f"duplicate case id {case.id!r} (also in {cases[case.id].path})",
+                         "give the case another id", path=("id",))
+            continue
+        for i, org in enumerate(case.organisations):
+            known = orgs.get(org.id)
+            if known and (known[0].name, known[0].level) != (org.name, org.level):
+                problems.add(path, f"organisation {org.id!r} differs from {known[1].name}"
+                             f" ({known[0].name}, {known[0].level})",
+                             "use the same name and level for an organisation in every case",
+                             path=("organisations", i))
+            orgs.setdefault(org.id, (org, path))
+        cases[case.id] = case
+    locate_problems(problems)
+    return Corpus(sources, concepts, composites, cases), problems
+
+
+def locate_problems(problems: Problems) -> None:
+    """Fill in line and column for problems that know their YAML path."""
+    for p in problems:
+        if p.line is None and p.file.exists() and p.file.suffix in (".yaml", ".yml"):
+            pos = yamlio.locate(p.file, p.path)
+            if pos:
+                p.line, p.column = pos

@@ -1,0 +1,208 @@
+"""The validated in-memory model: sources, concepts, composite patterns and cases.
+
+Everything downstream (RDF, analytics, pages) reads these dataclasses; they mirror the YAML
+files one to one, so a contributor's file and the model never disagree about names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pav_graph.sourcetext import SourceText
+
+LangText = dict[str, str]  # {"nl": ..., "en": ...}
+
+
+@dataclass
+class Source:
+    id: str
+    text_path: Path
+    type: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: str | None = None
+    publisher: str | None = None
+    language: str = "nl"
+    description: LangText = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def text(self) -> SourceText:
+        return _source_text(self.text_path)
+
+    @property
+    def display(self) -> str:
+        """A short citation, e.g. "essay-2025 (essay, 2025 or later)"."""
+        who = ", ".join(self.authors) if self.authors else None
+        bits = [b for b in (who, self.title, self.year) if b]
+        return f"{self.id} ({'; '.join(bits)})" if bits else self.id
+
+
+_TEXTS: dict[Path, SourceText] = {}
+
+
+def _source_text(path: Path) -> SourceText:
+    """One SourceText per file per process: its search index is built once."""
+    if path not in _TEXTS:
+        _TEXTS[path] = SourceText(path)
+    return _TEXTS[path]
+
+
+@dataclass
+class Evidence:
+    source: str
+    first_line: int
+    last_line: int
+    quote: str
+    lang: str = "nl"
+    page: str | None = None
+
+    @property
+    def locator(self) -> str:
+        lines = (f"regel {self.first_line}" if self.first_line == self.last_line
+                 else f"regels {self.first_line}–{self.last_line}")
+        return f"p. {self.page}, {lines}" if self.page else lines
+
+
+@dataclass
+class Concept:
+    id: str
+    kind: str
+    label: LangText
+    definition: LangText
+    source: str
+    first_line: int
+    last_line: int
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
+    quote: str | None = None
+    broader: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.source, self.first_line, self.last_line, self.quote or "")
+
+
+@dataclass
+class CompositePattern:
+    id: str
+    all_of: list[str]
+    label: LangText = field(default_factory=dict)
+    definition: LangText = field(default_factory=dict)
+    source: str | None = None
+
+
+@dataclass
+class Organisation:
+    id: str
+    name: str
+    level: str
+
+
+@dataclass
+class Actor:
+    id: str
+    role: str
+    label: LangText
+    organisation: str | None = None
+    name: str | None = None
+    anonymous: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    concept: str
+    evidence: list[Evidence]
+    note: str | None = None
+    measure_value: float | None = None
+    measure_unit: str | None = None
+
+
+@dataclass
+class Relation:
+    type: str
+    source_actor: str
+    target_actor: str
+    evidence: list[Evidence]
+    note: str | None = None
+
+
+@dataclass
+class Intervention:
+    concept: str
+    status: str
+    evidence: list[Evidence]
+    outcome: LangText | None = None
+    note: str | None = None
+
+
+@dataclass
+class Event:
+    label: LangText
+    evidence: list[Evidence]
+    date: str | None = None
+    type: str | None = None
+    actors: list[str] = field(default_factory=list)
+    reason: LangText | None = None
+
+
+@dataclass
+class Period:
+    start: str | None = None
+    end: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Case:
+    id: str
+    label: LangText
+    summary: LangText
+    organisations: list[Organisation]
+    period: Period = field(default_factory=Period)
+    source_types: list[str] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    interventions: list[Intervention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    path: Path | None = None
+
+    def all_evidence(self) -> list[Evidence]:
+        items = [e for a in self.actors for e in a.evidence]
+        for group in (self.findings, self.relations, self.interventions, self.events):
+            items.extend(e for x in group for e in x.evidence)
+        return items
+
+    def linked_concepts(self) -> set[str]:
+        """Concepts linked through a finding, actor role, relation type, intervention or event."""
+        ids = {f.concept for f in self.findings}
+        ids |= {a.role for a in self.actors}
+        ids |= {r.type for r in self.relations}
+        ids |= {i.concept for i in self.interventions}
+        ids |= {e.type for e in self.events if e.type}
+        return ids
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({e.source for e in self.all_evidence()})
+
+    @property
+    def levels(self) -> list[str]:
+        return sorted({o.level for o in self.organisations})
+
+
+@dataclass
+class Corpus:
+    sources: dict[str, Source]
+    concepts: dict[str, Concept]
+    composites: dict[str, CompositePattern]
+    cases: dict[str, Case]
+
+    def concept_label(self, concept_id: str, lang: str = "nl") -> str:
+        c = self.concepts.get(concept_id)
+        return c.label.get(lang, concept_id) if c else concept_id

@@ -1,0 +1,347 @@
+"""The model as RDF: one function per kind of thing, all emitting pyoxigraph triples.
+
+IRIs are stable and readable (``/id/case/maastricht-2025``, ``/id/concept/frame-lock``), so a
+researcher can write them by hand in SPARQL. Every n-ary statement (finding, relation,
+intervention, event) is a node with its evidence, and the build also writes the direct shortcut
+triples (``case pg:exhibits concept``) so that simple questions stay simple queries.
+Evidence follows the W3C Web Annotation model: the annotation's body is the statement, its
+target the source with a TextQuoteSelector (the exact quote) and a FragmentSelector
+(RFC 5147 line range).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from pav_graph.model import Case, CompositePattern, Concept, Corpus, Evidence, Source
+
+BASE = "https://w3id.org/pav-graph/"
+ONTO = BASE + "ontology#"
+ID = BASE + "id/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OA = "http://www.w3.org/ns/oa#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+PREFIXES = {
+    "pg": ONTO, "pgid": ID, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS,
+    "dcterms": DCT, "oa": OA, "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
+    "foaf": FOAF,
+}
+
+KIND_CLASS = {
+    "role": "Role", "relation-type": "RelationType", "influence-means": "InfluenceMeans",
+    "risk-factor": "RiskFactor", "dilemma": "Dilemma", "intervention": "InterventionType",
+    "pattern": "SystemicPattern", "framework": "Framework", "criterion": "Criterion",
+    "event-type": "EventType",
+}
+KIND_LABEL = {
+    "role": ("rollen", "roles"), "relation-type": ("relatietypen", "relation types"),
+    "influence-means": ("invloedsmiddelen", "means of influence"),
+    "risk-factor": ("risicofactoren", "risk factors"), "dilemma": ("dilemma's", "dilemmas"),
+    "intervention": ("interventies", "interventions"), "pattern": ("systeempatronen", "systemic patterns"),
+    "framework": ("theorieën en modellen", "frameworks and theories"),
+    "criterion": ("criteria", "criteria"), "event-type": ("gebeurtenissoorten", "event types"),
+}
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def P(name: str) -> ox.NamedNode:
+    """A term of the pav-graph ontology."""
+    return ox.NamedNode(ONTO + name)
+
+
+A = N(RDF + "type")
+LABEL = N(RDFS + "label")
+
+
+def case_iri(case_id: str) -> ox.NamedNode:
+    return N(f"{ID}case/{case_id}")
+
+
+def concept_iri(concept_id: str) -> ox.NamedNode:
+    return N(f"{ID}concept/{concept_id}")
+
+
+def source_iri(source_id: str) -> ox.NamedNode:
+    return N(f"{ID}source/{source_id}")
+
+
+def org_iri(org_id: str) -> ox.NamedNode:
+    return N(f"{ID}org/{org_id}")
+
+
+def pattern_class_iri(pattern_id: str) -> ox.NamedNode:
+    return N(f"{ONTO}Pattern-{pattern_id}")
+
+
+def lit(text: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(text, language=lang) if lang else ox.Literal(text)
+
+
+def typed(value: object, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(XSD + datatype))
+
+
+def date_literal(value: str) -> ox.Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    return typed(value, kind)
+
+
+def lang_texts(subject, predicate, texts: dict[str, str] | None) -> Iterator[ox.Triple]:
+    for lang, text in (texts or {}).items():
+        yield ox.Triple(subject, predicate, lit(text, lang))
+
+
+def evidence_triples(subject: ox.NamedNode, evidence: Iterable[Evidence], base: str) -> Iterator[ox.Triple]:
+    """Web Annotation evidence for ``subject``; the annotation's body is the statement."""
+    for n, ev in enumerate(evidence, start=1):
+        node = N(f"{base}/evidence/{n}")
+        target = N(f"{base}/evidence/{n}/target")
+        quote_sel = N(f"{base}/evidence/{n}/quote")
+        line_sel = N(f"{base}/evidence/{n}/lines")
+        src = source_iri(ev.source)
+        yield from (
+            ox.Triple(subject, P("hasEvidence"), node),
+            ox.Triple(node, A, P("Evidence")),
+            ox.Triple(node, A, N(OA + "Annotation")),
+            ox.Triple(node, N(OA + "motivatedBy"), N(OA + "describing")),
+            ox.Triple(node, N(OA + "hasBody"), subject),
+            ox.Triple(node, N(OA + "hasTarget"), target),
+            ox.Triple(target, A, N(OA + "SpecificResource")),
+            ox.Triple(target, N(OA + "hasSource"), src),
+            ox.Triple(target, N(OA + "hasSelector"), quote_sel),
+            ox.Triple(quote_sel, A, N(OA + "TextQuoteSelector")),
+            ox.Triple(quote_sel, N(OA + "exact"), lit(ev.quote, ev.lang)),
+            ox.Triple(target, N(OA + "hasSelector"), line_sel),
+            ox.Triple(line_sel, A, N(OA + "FragmentSelector")),
+            ox.Triple(line_sel, N(DCT + "conformsTo"), N("http://tools.ietf.org/rfc/rfc5147")),
+            # RFC 5147 counts positions between lines: lines 3..5 are line=2,5
+            ox.Triple(line_sel, N(RDF + "value"), lit(f"line={ev.first_line - 1},{ev.last_line}")),
+            ox.Triple(node, P("source"), src),
+            ox.Triple(node, P("quote"), lit(ev.quote, ev.lang)),
+            ox.Triple(node, P("locator"), lit(ev.locator)),
+            ox.Triple(node, P("firstLine"), typed(ev.first_line, "integer")),
+            ox.Triple(node, P("lastLine"), typed(ev.last_line, "integer")),
+        )
+        if ev.page:
+            yield ox.Triple(node, P("page"), lit(ev.page))
+
+
+def source_triples(source: Source) -> Iterator[ox.Triple]:
+    s = source_iri(source.id)
+    yield ox.Triple(s, A, P("Source"))
+    yield ox.Triple(s, N(DCT + "identifier"), lit(source.id))
+    yield ox.Triple(s, LABEL, lit(source.display))
+    if source.title:
+        yield ox.Triple(s, N(DCT + "title"), lit(source.title, "nl"))
+    for author in source.authors:
+        yield ox.Triple(s, N(DCT + "creator"), lit(author))
+    if source.year:
+        yield ox.Triple(s, N(DCT + "date"), lit(source.year))
+    if source.publisher:
+        yield ox.Triple(s, N(DCT + "publisher"), lit(source.publisher))
+    yield ox.Triple(s, N(DCT + "type"), lit(source.type))
+    yield ox.Triple(s, N(DCT + "language"), lit(source.language))
+    yield from lang_texts(s, N(DCT + "description"), source.description)
+    for note in source.notes:
+        yield ox.Triple(s, P("note"), lit(note, "en"))
+    yield ox.Triple(s, P("textFile"), lit(source.text_path.name))
+
+
+def concept_triples(concept: Concept) -> Iterator[ox.Triple]:
+    c = concept_iri(concept.id)
+    scheme = N(f"{ID}scheme/{concept.kind}")
+    yield ox.Triple(c, A, N(SKOS + "Concept"))
+    yield ox.Triple(c, A, P(KIND_CLASS[concept.kind]))
+    yield ox.Triple(c, N(SKOS + "inScheme"), scheme)
+    yield ox.Triple(c, N(SKOS + "notation"), lit(concept.id))
+    yield ox.Triple(c, P("kind"), lit(concept.kind))
+    yield from lang_texts(c, N(SKOS + "prefLabel"), concept.label)
+    for lang, labels in concept.alt_labels.items():
+        for label in labels:
+            yield ox.Triple(c, N(SKOS + "altLabel"), lit(label, lang))
+    yield from lang_texts(c, N(SKOS + "definition"), concept.definition)
+    yield ox.Triple(c, P("definitionSource"), source_iri(concept.source))
+    ev = Evidence(concept.source, concept.first_line, concept.last_line, concept.quote or "")
+    yield ox.Triple(c, P("definitionLocator"), lit(ev.locator))
+    if concept.quote:
+        yield from evidence_triples(c, [ev], f"{ID}concept/{concept.id}")
+    for target in concept.broader:
+        yield ox.Triple(c, N(SKOS + "broader"), concept_iri(target))
+        yield ox.Triple(concept_iri(target), N(SKOS + "narrower"), c)
+    for target in concept.related:
+        yield ox.Triple(c, N(SKOS + "related"), concept_iri(target))
+        yield ox.Triple(concept_iri(target), N(SKOS + "related"), c)
+
+
+def scheme_triples() -> Iterator[ox.Triple]:
+    for kind, (nl, en) in KIND_LABEL.items():
+        scheme = N(f"{ID}scheme/{kind}")
+        yield ox.Triple(scheme, A, N(SKOS + "ConceptScheme"))
+        yield ox.Triple(scheme, N(SKOS + "prefLabel"), lit(nl, "nl"))
+        yield ox.Triple(scheme, N(SKOS + "prefLabel"), lit(en, "en"))
+
+
+def composite_triples(pattern: CompositePattern) -> Iterator[ox.Triple]:
+    """An OWL defined class: Case ⊓ ∃linkedTo.{c1} ⊓ ∃linkedTo.{c2} ⊓ ..."""
+    cls = pattern_class_iri(pattern.id)
+    concept = concept_iri(pattern.id)
+    yield ox.Triple(cls, A, N(OWL + "Class"))
+    yield ox.Triple(cls, N(RDFS + "subClassOf"), P("Case"))
+    yield from lang_texts(cls, LABEL, pattern.label)
+    yield ox.Triple(concept, P("patternClass"), cls)
+    intersection = ox.BlankNode()
+    yield ox.Triple(cls, N(OWL + "equivalentClass"), intersection)
+    yield ox.Triple(intersection, A, N(OWL + "Class"))
+    members: list[ox.NamedNode | ox.BlankNode] = [P("Case")]
+    for part in pattern.all_of:
+        yield ox.Triple(concept, P("requires"), concept_iri(part))
+        restriction = ox.BlankNode()
+        yield ox.Triple(restriction, A, N(OWL + "Restriction"))
+        yield ox.Triple(restriction, N(OWL + "onProperty"), P("linkedTo"))
+        yield ox.Triple(restriction, N(OWL + "hasValue"), concept_iri(part))
+        members.append(restriction)
+    yield from rdf_list(intersection, N(OWL + "intersectionOf"), members)
+
+
+def rdf_list(subject, predicate, items: list) -> Iterator[ox.Triple]:
+    head = ox.BlankNode()
+    yield ox.Triple(subject, predicate, head)
+    for i, item in enumerate(items):
+        yield ox.Triple(head, N(RDF + "first"), item)
+        nxt = ox.BlankNode() if i < len(items) - 1 else N(RDF + "nil")
+        yield ox.Triple(head, N(RDF + "rest"), nxt)
+        head = nxt
+
+
+def case_triples(case: Case) -> Iterator[ox.Triple]:
+    c = case_iri(case.id)
+    base = f"{ID}case/{case.id}"
+    yield ox.Triple(c, A, P("Case"))
+    yield ox.Triple(c, N(DCT + "identifier"), lit(case.id))
+    yield from lang_texts(c, LABEL, case.label)
+    yield from lang_texts(c, P("summary"), case.summary)
+    if case.period.start:
+        yield ox.Triple(c, P("startDate"), date_literal(case.period.start))
+    if case.period.end:
+        yield ox.Triple(c, P("endDate"), date_literal(case.period.end))
+    if case.period.note:
+        yield ox.Triple(c, P("periodNote"), lit(case.period.note, "en"))
+    for kind in case.source_types:
+        yield ox.Triple(c, P("sourceType"), lit(kind))
+    for source in case.sources:
+        yield ox.Triple(c, N(DCT + "source"), source_iri(source))
+
+    for org in case.organisations:
+        o = org_iri(org.id)
+        yield ox.Triple(c, P("hasOrganisation"), o)
+        yield ox.Triple(o, A, P("Organisation"))
+        yield ox.Triple(o, LABEL, lit(org.name, "nl"))
+        yield ox.Triple(o, P("level"), N(f"{ID}level/{org.level}"))
+
+    def actor_iri(actor_id: str) -> ox.NamedNode:
+        return N(f"{base}/actor/{actor_id}")
+
+    for actor in case.actors:
+        a = actor_iri(actor.id)
+        yield ox.Triple(c, P("hasActor"), a)
+        yield ox.Triple(a, A, P("Actor"))
+        yield from lang_texts(a, LABEL, actor.label)
+        yield ox.Triple(a, P("role"), concept_iri(actor.role))
+        yield ox.Triple(c, P("involvesRole"), concept_iri(actor.role))
+        if actor.organisation:
+            yield ox.Triple(a, P("memberOf"), org_iri(actor.organisation))
+        if actor.name:
+            yield ox.Triple(a, N(FOAF + "name"), lit(actor.name))
+        if actor.anonymous:
+            yield ox.Triple(a, P("anonymous"), typed("true", "boolean"))
+        yield from evidence_triples(a, actor.evidence, f"{base}/actor/{actor.id}")
+
+    for finding in case.findings:
+        f = N(f"{base}/finding/{finding.concept}")
+        yield ox.Triple(c, P("hasFinding"), f)
+        yield ox.Triple(f, P("findingOf"), c)
+        yield ox.Triple(f, A, P("Finding"))
+        yield ox.Triple(f, P("concept"), concept_iri(finding.concept))
+        yield ox.Triple(c, P("exhibits"), concept_iri(finding.concept))
+        if finding.note:
+            yield ox.Triple(f, P("note"), lit(finding.note, "en"))
+        if finding.measure_value is not None:
+            yield ox.Triple(f, P("measureValue"), typed(finding.measure_value, "decimal"))
+            yield ox.Triple(f, P("measureUnit"), lit(finding.measure_unit or ""))
+        yield from evidence_triples(f, finding.evidence, f"{base}/finding/{finding.concept}")
+
+    for n, rel in enumerate(case.relations, start=1):
+        r = N(f"{base}/relation/{n}")
+        yield ox.Triple(c, P("hasRelation"), r)
+        yield ox.Triple(r, A, P("Relation"))
+        yield ox.Triple(r, P("relationType"), concept_iri(rel.type))
+        yield ox.Triple(r, P("fromActor"), actor_iri(rel.source_actor))
+        yield ox.Triple(r, P("toActor"), actor_iri(rel.target_actor))
+        yield ox.Triple(c, P("hasRelationOfType"), concept_iri(rel.type))
+        if rel.note:
+            yield ox.Triple(r, P("note"), lit(rel.note, "en"))
+        yield from evidence_triples(r, rel.evidence, f"{base}/relation/{n}")
+
+    for n, iv in enumerate(case.interventions, start=1):
+        i = N(f"{base}/intervention/{n}")
+        yield ox.Triple(c, P("hasIntervention"), i)
+        yield ox.Triple(i, A, P("Intervention"))
+        yield ox.Triple(i, P("concept"), concept_iri(iv.concept))
+        yield ox.Triple(i, P("status"), N(f"{ID}status/{iv.status}"))
+        yield ox.Triple(c, P("hasInterventionOfType"), concept_iri(iv.concept))
+        yield from lang_texts(i, P("outcome"), iv.outcome)
+        if iv.note:
+            yield ox.Triple(i, P("note"), lit(iv.note, "en"))
+        yield from evidence_triples(i, iv.evidence, f"{base}/intervention/{n}")
+
+    for n, ev in enumerate(case.events, start=1):
+        e = N(f"{base}/event/{n}")
+        yield ox.Triple(c, P("hasEvent"), e)
+        yield ox.Triple(e, A, P("Event"))
+        yield from lang_texts(e, LABEL, ev.label)
+        if ev.date:
+            yield ox.Triple(e, P("date"), date_literal(ev.date))
+        if ev.type:
+            yield ox.Triple(e, P("concept"), concept_iri(ev.type))
+            yield ox.Triple(c, P("hasEventOfType"), concept_iri(ev.type))
+        for actor in ev.actors:
+            yield ox.Triple(e, P("involves"), actor_iri(actor))
+        yield from lang_texts(e, P("reason"), ev.reason)
+        yield from evidence_triples(e, ev.evidence, f"{base}/event/{n}")
+
+    for concept in sorted(case.linked_concepts()):
+        yield ox.Triple(c, P("linkedTo"), concept_iri(concept))
+
+
+def corpus_triples(corpus: Corpus) -> Iterator[ox.Triple]:
+    """All asserted triples of the corpus (without the TBox and without inferences)."""
+    yield from scheme_triples()
+    for source in corpus.sources.values():
+        yield from source_triples(source)
+    for concept in corpus.concepts.values():
+        yield from concept_triples(concept)
+    for pattern in corpus.composites.values():
+        yield from composite_triples(pattern)
+    for case in corpus.cases.values():
+        yield from case_triples(case)
+
+
+def ontology_triples(path) -> list[ox.Triple]:
+    """The hand-written TBox (ontology/pav-graph.ttl) as triples."""
+    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def to_ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

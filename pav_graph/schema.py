@@ -1,0 +1,249 @@
+"""JSON Schemas of the case and concept files.
+
+The schemas are kept here as Python data (one source of truth) and written to
+``ontology/case.schema.json`` / ``ontology/concept.schema.json`` so editors can autocomplete;
+a test checks the written files are current. They check structure only; references, quotes
+and dates are checked by :mod:`pav_graph.validate`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+TEXT = {"type": "string", "minLength": 1}
+LANG_TEXT = {
+    "type": "object",
+    "properties": {"nl": TEXT, "en": TEXT},
+    "required": ["nl", "en"],
+    "additionalProperties": False,
+}
+LINES = {
+    "description": "line or range 'first-last' in the source's text file, 1-based",
+    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*([-–]\s*\d+\s*)?$"}],
+}
+DATE = {"type": ["string", "integer"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+EVIDENCE = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "source": ID,
+            "lines": LINES,
+            "page": {"type": ["string", "integer"]},
+            "quote": TEXT,
+            "lang": {"enum": ["nl", "en"]},
+        },
+        "required": ["source", "lines", "quote"],
+        "additionalProperties": False,
+    },
+}
+LEVELS = ["gemeente", "provincie", "rijk", "waterschap", "overig"]
+SOURCE_TYPES = ["report", "news", "thesis", "essay", "article", "interview", "working-paper"]
+KINDS = [
+    "role", "relation-type", "influence-means", "risk-factor", "dilemma", "intervention",
+    "pattern", "framework", "criterion", "event-type",
+]
+
+CASE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://w3id.org/pav-graph/case.schema.json",
+    "title": "pav-graph case file",
+    "type": "object",
+    "properties": {
+        "id": ID,
+        "label": LANG_TEXT,
+        "summary": LANG_TEXT,
+        "period": {
+            "type": "object",
+            "properties": {"start": DATE, "end": DATE, "note": TEXT},
+            "additionalProperties": False,
+        },
+        "source_types": {"type": "array", "items": {"enum": SOURCE_TYPES}},
+        "organisations": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {"id": ID, "name": TEXT, "level": {"enum": LEVELS}},
+                "required": ["id", "name", "level"],
+                "additionalProperties": False,
+            },
+        },
+        "actors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": ID,
+                    "role": ID,
+                    "organisation": ID,
+                    "label": LANG_TEXT,
+                    "name": TEXT,
+                    "anonymous": {"type": "boolean"},
+                    "evidence": EVIDENCE,
+                },
+                "required": ["id", "role", "label"],
+                "additionalProperties": False,
+            },
+        },
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "concept": ID,
+                    "evidence": EVIDENCE,
+                    "note": TEXT,
+                    "measure": {
+                        "type": "object",
+                        "properties": {"value": {"type": "number"}, "unit": TEXT},
+                        "required": ["value", "unit"],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["concept", "evidence"],
+                "additionalProperties": False,
+            },
+        },
+        "relations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"type": ID, "from": ID, "to": ID, "evidence": EVIDENCE, "note": TEXT},
+                "required": ["type", "from", "to", "evidence"],
+                "additionalProperties": False,
+            },
+        },
+        "interventions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "concept": ID,
+                    "status": {"enum": ["applied", "recommended"]},
+                    "outcome": LANG_TEXT,
+                    "evidence": EVIDENCE,
+                    "note": TEXT,
+                },
+                "required": ["concept", "status", "evidence"],
+                "additionalProperties": False,
+            },
+        },
+        "events": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "date": DATE,
+                    "type": ID,
+                    "label": LANG_TEXT,
+                    "actors": {"type": "array", "items": ID},
+                    "reason": LANG_TEXT,
+                    "evidence": EVIDENCE,
+                },
+                "required": ["label", "evidence"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["id", "label", "summary", "organisations"],
+    "anyOf": [
+        {"required": ["findings"]},
+        {"required": ["relations"]},
+        {"required": ["interventions"]},
+        {"required": ["events"]},
+    ],
+    "additionalProperties": False,
+}
+
+CONCEPT_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://w3id.org/pav-graph/concept.schema.json",
+    "title": "pav-graph concept file",
+    "type": "object",
+    "properties": {
+        "concepts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": ID,
+                    "kind": {"enum": KINDS},
+                    "label": LANG_TEXT,
+                    "alt_labels": {
+                        "type": "object",
+                        "properties": {
+                            "nl": {"type": "array", "items": TEXT},
+                            "en": {"type": "array", "items": TEXT},
+                        },
+                        "additionalProperties": False,
+                    },
+                    "definition": LANG_TEXT,
+                    "source": ID,
+                    "lines": LINES,
+                    "quote": TEXT,
+                    "broader": {"type": "array", "items": ID},
+                    "related": {"type": "array", "items": ID},
+                },
+                "required": ["id", "kind", "label", "definition", "source", "lines"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["concepts"],
+    "additionalProperties": False,
+}
+
+COMPOSITE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "composite_patterns": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": ID,
+                    "label": LANG_TEXT,
+                    "definition": LANG_TEXT,
+                    "all_of": {"type": "array", "minItems": 2, "items": ID},
+                    "source": ID,
+                    "lines": LINES,
+                },
+                "required": ["id", "all_of"],
+                "additionalProperties": True,
+            },
+        }
+    },
+    "required": ["composite_patterns"],
+}
+
+SOURCE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": ID,
+        "text": TEXT,
+        "type": TEXT,
+        "title": {"type": ["string", "null"]},
+        "authors": {"type": "array", "items": TEXT},
+        "year": {"type": ["string", "integer", "null"]},
+        "publisher": {"type": ["string", "null"]},
+        "language": TEXT,
+        "description": LANG_TEXT,
+    },
+    "required": ["id", "text", "type"],
+}
+
+SCHEMA_FILES = {"case.schema.json": CASE_SCHEMA, "concept.schema.json": CONCEPT_SCHEMA}
+
+
+def write_schema_files(ontology_dir: Path) -> list[Path]:
+    """Write the editor schemas; returns the paths written."""
+    written = []
+    for name, schema in SCHEMA_FILES.items():
+        path = ontology_dir / name
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,150 @@
+"""Running SPARQL on the embedded store or on a remote endpoint, with one result shape.
+
+Results are returned as :class:`Result` (variable names + rows of plain Python values), so the
+CLI, tests and pages do not care which engine answered. Parameters are bound with a trailing
+``VALUES`` clause, which SPARQL 1.1 allows after any query and which every endpoint
+understands (pyoxigraph's own substitutions would not travel to a remote store).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from pav_graph.rdf import PREFIXES
+
+
+@dataclass
+class Term:
+    """An RDF term as a plain value: ``value`` plus what it is (iri, literal, bnode)."""
+
+    value: str
+    kind: str = "literal"
+    lang: str | None = None
+    datatype: str | None = None
+
+    def __str__(self) -> str:
+        return self.value
+
+    def to_json(self) -> dict:
+        d: dict[str, Any] = {"type": "uri" if self.kind == "iri" else self.kind, "value": self.value}
+        if self.lang:
+            d["xml:lang"] = self.lang
+        if self.datatype:
+            d["datatype"] = self.datatype
+        return d
+
+
+@dataclass
+class Result:
+    variables: list[str]
+    rows: list[dict[str, Term | None]]
+
+    def values(self, var: str) -> list[str]:
+        return [str(r[var]) for r in self.rows if r.get(var) is not None]
+
+    def records(self) -> list[dict[str, str | None]]:
+        return [{v: (str(r[v]) if r.get(v) is not None else None) for v in self.variables} for r in self.rows]
+
+    def to_sparql_json(self) -> dict:
+        return {
+            "head": {"vars": self.variables},
+            "results": {"bindings": [
+                {v: t.to_json() for v, t in row.items() if t is not None} for row in self.rows
+            ]},
+        }
+
+
+def prefix_header() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def values_clause(bindings: dict[str, str]) -> str:
+    """``VALUES (?a ?b) { (<iri> "text") }`` from already-serialised SPARQL terms."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+def _term(t) -> Term | None:
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return Term(t.value, "iri")
+    if isinstance(t, ox.BlankNode):
+        return Term(t.value, "bnode")
+    dt = t.datatype.value if t.datatype else None
+    if t.language or dt == "http://www.w3.org/2001/XMLSchema#string":
+        dt = None
+    return Term(t.value, "literal", t.language, dt)
+
+
+def select_local(store: ox.Store, query: str, bindings: dict[str, str] | None = None) -> Result:
+    text = query + values_clause(bindings or {})
+    solutions = store.query(text)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ValueError("not a SELECT query")
+    variables = [v.value for v in solutions.variables]
+    rows = [{v: _term(sol[v]) for v in variables} for sol in solutions]
+    return Result(variables, rows)
+
+
+class EndpointError(Exception):
+    """A remote endpoint refused or could not be reached; the message says which and why."""
+
+
+def select_remote(endpoint: str, query: str, bindings: dict[str, str] | None = None,
+                  timeout: float = 60, headers: dict[str, str] | None = None) -> Result:
+    text = query + values_clause(bindings or {})
+    body = urllib.parse.urlencode({"query": text}).encode()
+    request = urllib.request.Request(
+        endpoint, data=body, method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = json.load(response)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
+        raise EndpointError(f"{endpoint} answered {exc.code} {exc.reason}: "
+                            f"{detail[0] if detail else ''}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise EndpointError(f"cannot reach {endpoint}: {reason}") from None
+    except ValueError:
+        raise EndpointError(f"{endpoint} did not answer SPARQL JSON results") from None
+    variables = data["head"]["vars"]
+    rows = []
+    for b in data["results"]["bindings"]:
+        row: dict[str, Term | None] = {}
+        for v in variables:
+            x = b.get(v)
+            if x is None:
+                row[v] = None
+            else:
+                kind = {"uri": "iri", "bnode": "bnode"}.get(x["type"], "literal")
+                row[v] = Term(x["value"], kind, x.get("xml:lang"), x.get("datatype"))
+        rows.append(row)
+    return Result(variables, rows)
+
+
+def sparql_iri(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def sparql_literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def read_query(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,120 @@
+"""Reading YAML files safely and fast, and finding where a value stands in them.
+
+Files are parsed with libyaml's C safe loader (fast enough for 10,000 case files). Only when a
+problem must be reported is the file parsed again with ruamel.yaml's round-trip loader, which
+knows the line and column of every key and item. Editing (``case add-finding``) also uses the
+round-trip loader so comments, order and formatting survive.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+
+try:  # the C loader is present in every PyYAML wheel; fall back for exotic builds
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class YamlError(Exception):
+    """A file that cannot be read as YAML; ``line``/``column`` are 1-based when known."""
+
+    def __init__(self, message: str, fix: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.fix, self.line, self.column = message, fix, line, column
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file (a BOM is accepted), refusing huge or non-UTF-8 files clearly."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise YamlError(
+            f"file is {size / 1e6:.1f} MB; a YAML file may be at most {MAX_BYTES // 2**20} MB",
+            "split it into one file per case",
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            "save the file as UTF-8 (it looks like Latin-1 / Windows-1252)",
+            line, column,
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def load(path: Path) -> Any:
+    """Parse a YAML file into plain Python data (dict, list, str, int, ...)."""
+    text = read_text(path)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise YamlError(
+            f"invalid YAML: {message}",
+            "check indentation, colons and quotes on this line (quote text that contains ': ')",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", "check the file's syntax") from None
+    _refuse_aliases(data)
+    return data
+
+
+def _refuse_aliases(data: Any) -> None:
+    """Refuse YAML anchors/aliases: case files never need them and they enable alias bombs.
+
+    An alias makes two places share one Python object, so a walk that meets the same
+    container twice has found one (a billion-laughs document stops here at once).
+    """
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                raise YamlError("YAML anchors and aliases (& and *) are not allowed",
+                                "write the repeated part out in full")
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+def roundtrip_yaml() -> YAML:
+    """A ruamel.yaml instance that keeps comments, order and quoting."""
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 100
+    rt.indent(mapping=2, sequence=4, offset=2)
+    return rt
+
+
+def locate(path: Path, keys: tuple) -> tuple[int, int] | None:
+    """1-based (line, column) of the value at ``keys`` in the file, or of its nearest parent."""
+    try:
+        doc = roundtrip_yaml().load(io.StringIO(read_text(path)))
+    except Exception:  # the file was readable by the fast loader; be forgiving here
+        return None
+    node, position = doc, (1, 1)
+    for key in keys:
+        try:
+            if isinstance(key, int):
+                line, col = node.lc.item(key)
+            else:
+                line, col = node.lc.value(key) if key in node else node.lc.key(key)
+            node = node[key]
+        except (AttributeError, KeyError, IndexError, TypeError):
+            break
+        position = (line + 1, col + 1)
+    return position
