@@ -24,7 +24,7 @@ from pav_graph.cli.serve import resolve_build_dir
 @click.pass_context
 def push(ctx: click.Context, endpoint: str, graph: str | None, user: str | None,
          password: str | None, token: str | None, timeout: float, build_dir: Path | None) -> None:
-    """Upload build/graph.nt to a triple store, replacing the graph there.
+    """Upload the built graph (graph.nt) to a triple store, replacing the graph there.
 
     Uses the SPARQL 1.1 Graph Store Protocol (HTTP PUT), so pushing again is safe.
 
@@ -45,7 +45,10 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, user: str | None,
         target_url(endpoint, graph)  # check the arguments before showing any progress
     except PushError as exc:
         raise click.UsageError(str(exc)) from None
-    graph_file = resolve_build_dir(ctx, build_dir) / "graph.nt"
+    from pav_graph.store import store_dir
+
+    # The graph file sits next to the store of the build in use (build/ or build/builds/<id>/).
+    graph_file = store_dir(resolve_build_dir(ctx, build_dir)).parent / "graph.nt"
     if not graph_file.is_file():
         raise click.ClickException(f"no graph at {graph_file}: run `pav-graph build` first")
     size = graph_file.stat().st_size

@@ -69,12 +69,14 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, 
     from pav_graph.endpoint import Settings, close, make_server
     from pav_graph.endpoint_pages import load_examples
     from pav_graph.endpoint_workers import WorkerStartError
+    from pav_graph.store import store_dir
 
     project = find_project(ctx)
     build = build_dir or (Path(project.build_dir) if project else Path("build"))
-    if not (build / "store").is_dir():
+    store = store_dir(build)
+    if not store.is_dir():
         raise click.ClickException(
-            f"no built store at {build / 'store'}: run `pav-graph build` first "
+            f"no built store at {store}: run `pav-graph build` first "
             "(or point --build-dir at a build directory)")
     default_site = project.root / "site" if project else Path("site")
     if site is None and default_site.is_dir():
@@ -87,7 +89,7 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, 
     try:
         server = make_server(settings)
     except WorkerStartError as exc:
-        raise click.ClickException(f"cannot open the store in {build / 'store'}: {exc}") from None
+        raise click.ClickException(f"cannot open the store in {store}: {exc}") from None
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port "
