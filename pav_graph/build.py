@@ -103,6 +103,15 @@ def inferred_triples(corpus: Corpus, matches: dict[str, list[str]]) -> list[ox.T
     return out
 
 
+def ontology_files(project: Project) -> list[Path]:
+    """The TBox: ontology/pav-graph.ttl, then any other ontology/*.ttl (alignments, extensions)
+    in name order; shapes.ttl holds SHACL shapes, not ontology, and is left out."""
+    main = project.ontology_dir / "pav-graph.ttl"
+    skip = {main, project.ontology_dir / "shapes.ttl"}
+    extra = sorted(p for p in project.ontology_dir.glob("*.ttl") if p not in skip)
+    return [main, *extra]
+
+
 def run_shacl(project: Project, ntriples: bytes) -> list[str]:
     """SHACL validation of TBox + data; returns one line per violation (empty = conforms)."""
     import pyshacl
@@ -143,7 +152,7 @@ def build(project: Project, *, force: bool = False, shacl: bool = True, reason: 
     log(f"loaded {len(corpus.cases)} cases, {len(corpus.concepts)} concepts, {len(corpus.sources)} sources")
 
     t = time.perf_counter()
-    triples = rdf.ontology_triples(project.ontology_dir / "pav-graph.ttl")
+    triples = [tr for path in ontology_files(project) for tr in rdf.ontology_triples(path)]
     triples += list(rdf.corpus_triples(corpus))
     asserted = rdf.to_ntriples(triples)
     timings["rdf"] = time.perf_counter() - t

@@ -120,10 +120,11 @@ def cases(store: ox.Store, with_concepts: list[str] = ()) -> list[dict]:
 
 
 EVIDENCE_Q = prefix_header() + """
-SELECT ?item ?n ?quote ?source ?locator ?first WHERE {
+SELECT ?item ?n ?quote ?source ?locator ?first ?last ?page WHERE {
   ?case pg:hasFinding|pg:hasRelation|pg:hasIntervention|pg:hasEvent|pg:hasActor ?item .
   ?item pg:hasEvidence ?ev .
   ?ev pg:quote ?quote ; pg:locator ?locator ; pg:firstLine ?first ; pg:source/dcterms:identifier ?source .
+  OPTIONAL { ?ev pg:lastLine ?last } OPTIONAL { ?ev pg:page ?page }
   BIND(xsd:integer(REPLACE(STR(?ev), "^.*/", "")) AS ?n)
 }
 ORDER BY ?item ?n
@@ -203,7 +204,9 @@ def case_detail(store: ox.Store, case_id: str) -> dict | None:
     for r in select_local(store, EVIDENCE_Q, {"case": sparql_iri(iri)}).rows:
         evidence.setdefault(str(r["item"]), []).append(
             {"quote": str(r["quote"]), "source": str(r["source"]), "locator": str(r["locator"]),
-             "first_line": int(str(r["first"]))})
+             "first_line": int(str(r["first"])),
+             "last_line": int(str(r["last"] or r["first"])),
+             "page": str(r["page"]) if r["page"] else None})
     groups: dict[str, list] = {"actors": [], "findings": [], "relations": [], "interventions": [],
                                "events": []}
     kinds = {"Finding": "findings", "Relation": "relations", "Intervention": "interventions",

@@ -70,13 +70,12 @@ def _library_examples(queries_dir: Path) -> list[Example]:
     """Via :mod:`pav_graph.querylib`: the text a user can run as is, like `pav-graph query` does
     (standard prefixes prepended; parameters bound from the ``# example:`` line or defaults)."""
     from pav_graph import querylib
-    from pav_graph.sparql import values_clause
 
     examples = []
     for name, query in querylib.library(queries_dir).items():
         given = dict(re.findall(r"--param\s+([\w-]+)=(\S+)", query.example or ""))
         try:
-            text = query.sparql + values_clause(querylib.bind(query, given))
+            text = querylib.render(query.sparql, querylib.bind(query, given))
         except querylib.ParamError:
             needed = "; ".join(f"?{p.name}: {p.description}" for p in query.params)
             text = query.sparql + f"\n# parameters (bind them with VALUES): {needed}\n"

@@ -177,16 +177,39 @@ def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
                              "copy the passage verbatim from the source text (only whitespace may differ)",
                              path=(*at, "quote"))
                 continue
-            if not any(lines[0] <= a and b <= lines[1] for a, b in places):
+            if not any(source.text.fits(lines, place) for place in places):
                 found = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in places[:3])
-                problems.add(path, f"quote is not within lines {item['lines']} of {source.id!r}",
-                             f"it stands at line(s) {found}: set `lines: {found.split(',')[0]}`",
-                             path=(*at, "lines"))
+                inside = any(lines[0] <= a and b <= lines[1] for a, b in places)
+                what = "is wider than the quote" if inside else "does not contain the quote"
+                problems.add(path, f"locator lines {item['lines']} {what} in {source.id!r}",
+                             f"the quote stands at line(s) {found}: set `lines: {found.split(',')[0]}`"
+                             " (or run `pav-graph validate --fix-locators`)",
+                             path=(*at, "lines"), replacement=_locator_text(places, lines))
                 continue
         page = item.get("page")
         result.append(Evidence(source.id, lines[0], lines[1], str(item["quote"]),
                                item.get("lang", "nl"), str(page) if page is not None else None))
     return result
+
+
+def check_own_evidence(path: Path, item: dict, where: tuple, ctx: Context, problems: Problems) -> bool:
+    """Check the source/lines/quote fields that sit directly on a concept or pattern."""
+    n = len(problems.items)
+    ok = bool(check_evidence(path, [item], where, ctx, problems))
+    for p in problems.items[n:]:  # point at the item's own keys, not at a nested list entry
+        p.path = (*where, *p.path[len(where) + 1:])
+    return ok
+
+
+def _locator_text(places: list[tuple[int, int]], lines: tuple[int, int]) -> str | None:
+    """The corrected locator when exactly one place of the quote overlaps the given lines
+    (or, failing that, when the quote occurs once in the source)."""
+    near = [p for p in places if p[0] <= lines[1] + 3 and p[1] >= lines[0] - 3]
+    pick = near if len(near) == 1 else places if len(places) == 1 else []
+    if not pick:
+        return None
+    first, last = pick[0]
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def check_concept_ref(path: Path, concept_id: str, kinds: Iterable[str] | None, where: tuple,
@@ -227,12 +250,7 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
                 continue
             ev = {"source": item["source"], "lines": item["lines"], "quote": item.get("quote")}
             if ev["quote"] is not None:
-                checked = check_evidence(path, [ev], ("concepts", i), ctx, problems)
-                # point problems at the concept's own keys, not at a nested evidence item
-                for p in problems.items[-1:]:
-                    if p.path[:3] == ("concepts", i, 0):
-                        p.path = ("concepts", i, *p.path[3:])
-                if not checked:
+                if not check_own_evidence(path, ev, ("concepts", i), ctx, problems):
                     continue
             elif item["source"] not in sources:
                 problems.add(path, f"unknown source {item['source']!r}",
@@ -271,7 +289,7 @@ def _concept_path(concept: Concept, key: str, index: int) -> tuple:
     return ()
 
 
-def load_composites(project: Project, concepts: dict[str, Concept],
+def load_composites(project: Project, sources: dict[str, Source], concepts: dict[str, Concept],
                     problems: Problems) -> dict[str, CompositePattern]:
     path = project.ontology_dir / "composite-patterns.yaml"
     if not path.exists():
@@ -280,8 +298,12 @@ def load_composites(project: Project, concepts: dict[str, Concept],
     if data is None or not check_schema(path, data, "composite", problems):
         return {}
     result = {}
+    ctx = Context(sources, concepts)
     for i, item in enumerate(data["composite_patterns"]):
         ok = True
+        if item.get("quote") and item.get("source") and item.get("lines"):
+            ev = {"source": item["source"], "lines": item["lines"], "quote": item["quote"]}
+            check_own_evidence(path, ev, ("composite_patterns", i), ctx, problems)
         if item["id"] not in concepts:
             problems.add(path, f"composite pattern {item['id']!r} has no concept",
                          "add it as a concept of kind 'pattern' in ontology/concepts/",
@@ -424,7 +446,7 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
     problems = Problems()
     sources = load_sources(project, problems)
     concepts = load_concepts(project, sources, problems, check_quotes)
-    composites = load_composites(project, concepts, problems)
+    composites = load_composites(project, sources, concepts, problems)
     ctx = Context(sources, concepts, check_quotes)
     files = sorted(project.cases_dir.glob("*.yaml")) if case_files is None else list(case_files)
     cases: dict[str, Case] = {}

@@ -24,6 +24,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    replacement: str | None = None  # a safe automatic fix: the new text of the value at `path`
 
     def location(self, root: Path | None = None) -> str:
         name = str(self.file)
@@ -50,8 +51,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, file: Path, message: str, fix: str | None = None,
-            path: Iterable[PathItem] = (), severity: str = "error") -> None:
-        self.items.append(Problem(file, message, fix, tuple(path), severity=severity))
+            path: Iterable[PathItem] = (), severity: str = "error",
+            replacement: str | None = None) -> None:
+        self.items.append(Problem(file, message, fix, tuple(path), severity=severity,
+                                  replacement=replacement))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)

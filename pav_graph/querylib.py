@@ -9,8 +9,14 @@ Header lines at the top of each file::
     # example: pav-graph query case-risk-factors --param case=maastricht-2025
     # use: what a researcher does with the answer
 
-A parameter named ``case``, ``concept`` or ``source`` takes an id and is bound to the IRI;
-any other parameter is bound as a plain literal.
+A parameter named ``case``, ``concept``, ``source``, ``pattern``, ``other`` or ``concept2`` takes an
+id and is bound to the IRI; any other parameter is bound as a plain literal (or a number).
+
+:func:`render` puts the parameters in a ``VALUES`` block at the start of the query's outermost
+``WHERE`` group, not in a trailing ``VALUES`` clause: SPARQL 1.1 (section 18.2.4.3) joins a
+trailing ``VALUES`` only after ``FILTER``, ``GROUP BY`` and ``HAVING``, so a ``text`` searched with
+``FILTER(CONTAINS(...))`` or a ``min`` used in ``HAVING`` would be unbound there and every row
+dropped. Inside the group both work, and for IRI parameters the answer is the same.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pav_graph.rdf import ID
-from pav_graph.sparql import prefix_header, sparql_iri, sparql_literal
+from pav_graph.sparql import prefix_header, sparql_iri, sparql_literal, values_clause
 
 _HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
 IRI_PARAMS = {"case": "case", "concept": "concept", "source": "source", "pattern": "concept",
@@ -118,3 +124,24 @@ def bind(query: NamedQuery, given: dict[str, str]) -> dict[str, str]:
         else:
             bindings[p.name] = sparql_literal(value)
     return bindings
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def render(text: str, bindings: dict[str, str]) -> str:
+    """The query text with ``bindings`` as an inline ``VALUES`` block opening its outermost WHERE
+    group (comment lines are skipped when looking for it); a trailing ``VALUES`` if it has none."""
+    if not bindings:
+        return text
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            m = _WHERE.search(line)
+            if m:
+                names = " ".join(f"?{k}" for k in bindings)
+                block = f"\n  VALUES ({names}) {{ ({' '.join(bindings.values())}) }}\n"
+                at = offset + m.end()
+                return text[:at] + block + text[at:]
+        offset += len(line)
+    return text + values_clause(bindings)

@@ -67,6 +67,14 @@ class SourceText:
             start = text.find(needle, start + 1)
         return found
 
+    def fits(self, locator: tuple[int, int], place: tuple[int, int]) -> bool:
+        """A locator fits a place when it spans it with nothing but blank lines around it."""
+        (a, b), (first, last) = locator, place
+        if not (a <= first and last <= b):
+            return False
+        spare = list(range(a, first)) + list(range(last + 1, b + 1))
+        return all(not self.lines[n - 1].strip() for n in spare if 0 < n <= len(self.lines))
+
     def excerpt(self, first: int, last: int) -> str:
         """The normalised text of lines ``first``..``last`` (for showing a quote in context)."""
         return normalise(" ".join(self.lines[first - 1 : last]))

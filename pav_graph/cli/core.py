@@ -45,8 +45,10 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-quotes", is_flag=True, help="Do not check quotes against the source texts.")
+@click.option("--fix-locators", is_flag=True,
+              help="Rewrite line locators that miss or overshoot their quote (in place, atomically).")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_locators: bool) -> None:
     """Check case files (default: all of cases/) and the vocabulary; report every problem.
 
     Each problem is one line: file:line:column: what is wrong — how to fix it.
@@ -56,6 +58,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool) -> No
     Examples:
       pav-graph validate
       pav-graph validate cases/maastricht-2025.yaml my-new-case.yaml
+      pav-graph validate --fix-locators
     """
     from pav_graph.load import load_corpus
 
@@ -73,6 +76,13 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool) -> No
         if not files:
             raise click.UsageError(f"no .yaml files in {', '.join(map(str, paths))}")
     corpus, problems = load_corpus(project, files, check_quotes=not no_quotes)
+    if fix_locators and problems:
+        from pav_graph import fixes
+
+        fixed = fixes.apply(problems.items)
+        for path, n in fixed.items():
+            echo_err(f"{path}: fixed {n} locator(s)")
+        corpus, problems = load_corpus(project, files, check_quotes=not no_quotes)
     for p in problems:
         click.echo(p.format(project.root))
     if problems:

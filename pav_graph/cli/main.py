@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("pav_graph.cli.query:query", "Run a named query or a .rq file."),
     "serve": ("pav_graph.cli.serve:serve", "Serve a read-only SPARQL endpoint and the site."),
     "push": ("pav_graph.cli.push:push", "Upload the graph to a triple store (Graph Store Protocol)."),
+    "export": ("pav_graph.cli.export:export", "Export the graph: RDF, GraphML/GEXF, CSV tables, FtM."),
 }
 
 

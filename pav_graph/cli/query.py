@@ -75,10 +75,11 @@ def query(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: s
     except querylib.ParamError as exc:
         raise click.UsageError(str(exc)) from None
     try:
+        text = querylib.render(q.sparql, bindings)
         if endpoint:
-            result = sparql.select_remote(endpoint, q.sparql, bindings)
+            result = sparql.select_remote(endpoint, text)
         else:
-            result = sparql.select_local(built_store(ctx), q.sparql, bindings)
+            result = sparql.select_local(built_store(ctx), text)
     except sparql.EndpointError as exc:
         raise click.ClickException(str(exc)) from None
     except (SyntaxError, ValueError, OSError) as exc:

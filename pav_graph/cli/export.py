@@ -1,0 +1,80 @@
+"""``pav-graph export``: the thin click layer over :mod:`pav_graph.export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pav_graph.export import FORMATS, SUFFIXES
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="What to write (default: guessed from OUT's ending: .ttl .nt .trig .jsonld "
+                   ".graphml .gexf .jsonl; csv writes a directory).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--build-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Export this build (a directory holding store/ or current.json) instead of "
+                   "the project's current build.")
+@click.pass_context
+def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
+           build_dir: Path | None) -> None:
+    """Export the built graph for other tools: RDF, a network for Gephi, CSV tables or
+    FollowTheMoney entities.
+
+    \b
+    ttl, nt, trig, jsonld   the whole graph (TriG: in graph <https://w3id.org/pav-graph/graph>)
+    graphml, gexf           cases linked to concepts, organisations and sources (Gephi, igraph)
+    csv                     directory OUT/ with cases, concepts, findings, relations, events,
+                            interventions .csv (UTF-8 with BOM)
+    ftm                     FollowTheMoney entities, one JSON object per line (Aleph)
+
+    \b
+    Examples:
+      pav-graph export graph.ttl
+      pav-graph export --format gexf network.gexf
+      pav-graph export --format csv tables/
+      pav-graph export --format ftm entities.jsonl
+    """
+    if fmt is None:
+        fmt = SUFFIXES.get(out.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(f"cannot tell the format from {out.name!r}: pass --format "
+                                   f"({'|'.join(FORMATS)})")
+    if out.exists() and not force:
+        what = "directory" if out.is_dir() else "file"
+        raise click.UsageError(f"{out} exists ({what}); pass --force to replace it, "
+                               "or choose another OUT")
+    if fmt != "csv" and out.is_dir():
+        raise click.UsageError(f"{out} is a directory; --format {fmt} writes one file")
+    if fmt == "csv" and out.exists() and not out.is_dir():
+        raise click.UsageError(f"{out} is a file; --format csv writes a directory")
+    store = _open_store(ctx, build_dir)
+    from pav_graph.export import export as do_export
+
+    try:
+        written = do_export(store, fmt, out, replace=force)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {written.summary} to {written.path}")
+
+
+def _open_store(ctx: click.Context, build_dir: Path | None):
+    if build_dir is None:
+        from pav_graph.cli.common import built_store
+
+        return built_store(ctx)
+    import pyoxigraph as ox
+
+    from pav_graph.store import store_dir
+
+    path = store_dir(build_dir)
+    if not path.is_dir():
+        raise click.UsageError(f"--build-dir {build_dir}: no store at {path}; "
+                               "run `pav-graph build` or pass the build's directory")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise click.ClickException(f"cannot open the store at {path}: {exc}") from None

@@ -1,0 +1,144 @@
+"""``pav-graph patterns`` and ``pav-graph explain``: the recurring patterns and why a case fits.
+
+``patterns`` reads the built store (what the reasoner concluded, and concepts that recur across
+cases); ``explain`` reads the validated model, so it can also say which part is *missing* for a
+case the reasoner did not classify.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from pav_graph.cli.common import built_store, emit, project_from
+
+
+def _cite(ev: dict | None) -> str:
+    if not ev or not ev.get("quote"):
+        return "(no quote)"
+    return f"“{ev['quote']}” ({ev['source']}, {ev['locator']})"
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--min-cases", type=click.IntRange(min=1), default=2, show_default=True,
+              help="List a pattern or risk factor when at least this many cases are linked to it.")
+@click.pass_context
+def patterns(ctx: click.Context, fmt: str, min_cases: int) -> None:
+    """Show the recurring patterns of the corpus.
+
+    First the composite patterns the reasoner inferred (which cases, and the quote behind each
+    required part), then every pattern or risk factor that occurs in at least --min-cases cases,
+    with one quote per case.
+
+    \b
+    Examples:
+      pav-graph patterns
+      pav-graph patterns --min-cases 3 --format json
+    """
+    from pav_graph.recurrence import composite_matches, recurring_concepts
+
+    store = built_store(ctx)
+    composites = composite_matches(store)
+    recurring = recurring_concepts(store, min_cases)
+    if fmt == "json":
+        click.echo(json.dumps({"composite": composites, "recurring": recurring},
+                              ensure_ascii=False, indent=2))
+        return
+    rows = []
+    for p in composites:
+        if not p["cases"]:
+            rows.append({"pattern": p["pattern"], "case": "(no case matches)",
+                         "part": ", ".join(p["requires"])})
+        for c in p["cases"]:
+            for part in c["parts"]:
+                for item in part["items"] or [{"kind": "", "evidence": []}]:
+                    rows.append({"pattern": p["pattern"], "case": c["case"], "part": part["concept"],
+                                 "via": item["kind"],
+                                 "evidence": _cite(item["evidence"][0] if item["evidence"] else None)})
+    n_matches = sum(len(p["cases"]) for p in composites)
+    emit(rows, ["pattern", "case", "part", "via", "evidence"], "table",
+         title=f"Samengestelde patronen (redeneerder): {n_matches} match(es) in "
+               f"{len(composites)} patronen")
+    rows = []
+    for c in recurring:
+        for e in c["cases"]:
+            rows.append({"concept": c["concept"], "kind": c["kind"], "cases": c["n_cases"],
+                         "case": e["case"], "evidence": _cite(e)})
+    emit(rows, ["concept", "kind", "cases", "case", "evidence"], "table",
+         title=f"Terugkerende patronen en risicofactoren (≥ {min_cases} casussen): {len(recurring)}")
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.argument("pattern_id", metavar="PATTERN")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+def explain(ctx: click.Context, case_id: str, pattern_id: str, fmt: str) -> None:
+    """Say why CASE matches the composite PATTERN, or which required concept is missing.
+
+    Each required concept is shown with the finding, event, role, relation or intervention
+    that supplies it, and its quote, source and lines.
+
+    \b
+    Examples:
+      pav-graph explain maastricht-2025 escalatiespiraal
+      pav-graph explain houten poppetjescarrousel --format json
+    """
+    from pav_graph.load import load_corpus
+    from pav_graph.patterns import explain as explain_match
+    from pav_graph.problems import did_you_mean
+
+    project = project_from(ctx)
+    corpus, problems = load_corpus(project)
+    if problems:
+        raise click.ClickException(
+            f"{len(problems.errors)} problem(s) in the corpus — run `pav-graph validate` and fix them")
+    if case_id not in corpus.cases:
+        raise click.UsageError(f"unknown case {case_id!r} — "
+                               + did_you_mean(case_id, corpus.cases, "case id"))
+    if pattern_id not in corpus.composites:
+        known = ", ".join(sorted(corpus.composites))
+        if pattern_id in corpus.concepts:
+            raise click.UsageError(
+                f"{pattern_id!r} is a concept but not a composite pattern "
+                f"(ontology/composite-patterns.yaml) — use one of: {known}")
+        raise click.UsageError(f"unknown composite pattern {pattern_id!r} — "
+                               + did_you_mean(pattern_id, corpus.composites, "pattern id")
+                               + f" (composite patterns: {known})")
+    case, pattern = corpus.cases[case_id], corpus.composites[pattern_id]
+    result = explain_match(case, pattern)
+    label = corpus.concept_label
+    if fmt == "json":
+        click.echo(json.dumps({
+            "case": case_id, "pattern": pattern_id, "matches": result.matches,
+            "missing": result.missing,
+            "parts": [{"concept": concept, "label": label(concept), "label_en": label(concept, "en"),
+                       "items": [{"kind": s.kind, "item": s.iri_suffix, "text": s.text,
+                                  "evidence": [{"quote": e.quote, "source": e.source,
+                                                "locator": e.locator} for e in s.evidence]}
+                                 for s in items]}
+                      for concept, items in result.parts.items()],
+        }, ensure_ascii=False, indent=2))
+        return
+    verdict = "matches" if result.matches else "does not match"
+    click.echo(f"{case_id} {verdict} {pattern_id} ({label(pattern_id)} / {label(pattern_id, 'en')}),"
+               f" which requires: {', '.join(pattern.all_of)}")
+    for concept, items in result.parts.items():
+        if not items:
+            click.echo(f"  ✗ {concept} ({label(concept)}): missing — the case has no finding, "
+                       "event, role, relation or intervention of this concept")
+            continue
+        click.echo(f"  ✓ {concept} ({label(concept)})")
+        for s in items:
+            what = f"{s.kind} {s.iri_suffix}" + (f" — {s.text}" if s.text else "")
+            click.echo(f"      via {what}")
+            if not s.evidence:
+                click.echo("        (no quote)")
+            for e in s.evidence:
+                click.echo(f"        “{e.quote}” ({e.source}, {e.locator})")
+    if not result.matches:
+        click.echo(f"missing: {', '.join(result.missing)}")

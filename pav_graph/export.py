@@ -1,0 +1,191 @@
+"""Exports of the built graph for other tools: RDF files, a network for Gephi, tables, FtM.
+
+Every export reads the built store (never the YAML), so it shows exactly what ``query`` and
+``serve`` show, inferred pattern matches included:
+
+* ``ttl``, ``nt``, ``trig``, ``jsonld`` — the whole graph, serialised by pyoxigraph with the
+  project prefixes; TriG puts it in the named graph :data:`GRAPH_IRI`.
+* ``graphml``, ``gexf`` — the case–concept network (cases, the concepts they are linked to,
+  their organisations and sources) as a networkx graph, for Gephi, Cytoscape or igraph.
+* ``csv`` — a directory of tables (:mod:`pav_graph.export_csv`), for pandas, R or a spreadsheet.
+* ``ftm`` — FollowTheMoney entities as JSON lines (:mod:`pav_graph.export_ftm`), for Aleph.
+
+Writes are atomic: a file is written to a temporary name and renamed; a directory is written in
+full next to its destination and then renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from pav_graph.atomic import write_bytes
+from pav_graph.rdf import PREFIXES
+from pav_graph.sparql import prefix_header, select_local
+
+GRAPH_IRI = "https://w3id.org/pav-graph/graph"
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+NETWORK_FORMATS = ("graphml", "gexf")
+FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS, "csv", "ftm")
+# file name endings by which `pav-graph export` guesses --format
+SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".jsonld": "jsonld", ".graphml": "graphml",
+            ".gexf": "gexf", ".jsonl": "ftm", ".ftm": "ftm"}
+
+
+@dataclass
+class Written:
+    """What an export wrote, for the one-line summary of the CLI."""
+
+    path: Path
+    summary: str
+
+
+# --- RDF -------------------------------------------------------------------------------------
+
+def triples(store: ox.Store) -> list[ox.Triple]:
+    """The graph of the build: the store's default graph (where the build puts everything)."""
+    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def rdf_bytes(store: ox.Store, fmt: str) -> tuple[bytes, int]:
+    """The graph serialised as ``fmt`` (ttl, nt, trig, jsonld) and its number of triples."""
+    graph = triples(store)
+    prefixes = None if fmt == "nt" else dict(PREFIXES)
+    if fmt == "trig":
+        name = ox.NamedNode(GRAPH_IRI)
+        data = [ox.Quad(t.subject, t.predicate, t.object, name) for t in graph]
+        return ox.serialize(data, format=RDF_FORMATS[fmt], prefixes=prefixes), len(graph)
+    return ox.serialize(graph, format=RDF_FORMATS[fmt], prefixes=prefixes), len(graph)
+
+
+# --- the case–concept network ----------------------------------------------------------------
+
+NETWORK_Q = prefix_header() + """
+SELECT ?case ?case_id ?case_label ?rel ?node ?node_id ?node_label ?concept_kind ?level WHERE {
+  ?case a pg:Case ; dcterms:identifier ?case_id ; rdfs:label ?case_label .
+  FILTER(lang(?case_label) = "nl")
+  {
+    ?case pg:linkedTo ?node . BIND("linkedTo" AS ?rel)
+    ?node skos:notation ?node_id ; pg:kind ?concept_kind .
+    OPTIONAL { ?node skos:prefLabel ?node_label FILTER(lang(?node_label) = "nl") }
+  } UNION {
+    ?case pg:hasOrganisation ?node . BIND("hasOrganisation" AS ?rel)
+    ?node rdfs:label ?node_label ; pg:level ?level_iri .
+    BIND(STRAFTER(STR(?node), "/id/org/") AS ?node_id)
+    BIND(STRAFTER(STR(?level_iri), "/id/level/") AS ?level)
+  } UNION {
+    ?case dcterms:source ?node . BIND("source" AS ?rel)
+    ?node dcterms:identifier ?node_id ; rdfs:label ?node_label .
+  }
+}
+"""
+_NODE_KIND = {"linkedTo": "concept", "hasOrganisation": "organisation", "source": "source"}
+
+
+def case_network(store: ox.Store) -> nx.Graph:
+    """Cases linked to their concepts, organisations and sources (an undirected bipartite graph:
+    cases on one side). Node ids are the IRIs; attributes: ``kind`` (case, concept,
+    organisation, source), ``id``, ``label`` (Dutch), ``level`` (organisations),
+    ``concept_kind`` (concepts); edges carry ``relation`` (linkedTo, hasOrganisation, source).
+    Every attribute is a string, as GraphML and GEXF readers expect."""
+    graph = nx.Graph(name="pav-graph case network")
+    for row in select_local(store, NETWORK_Q).rows:
+        case, node = str(row["case"]), str(row["node"])
+        graph.add_node(case, kind="case", id=str(row["case_id"]), label=str(row["case_label"]),
+                       level="", concept_kind="", bipartite=0)
+        kind = _NODE_KIND[str(row["rel"])]
+        label = row["node_label"] or row["node_id"]
+        graph.add_node(node, kind=kind, id=str(row["node_id"]), label=str(label),
+                       level=str(row["level"] or ""), concept_kind=str(row["concept_kind"] or ""),
+                       bipartite=1)
+        graph.add_edge(case, node, relation=str(row["rel"]))
+    return graph
+
+
+def network_bytes(graph: nx.Graph, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer, encoding="utf-8")
+    else:
+        nx.write_gexf(graph, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def write_directory(out: Path, fill: Callable[[Path], None], *, replace: bool) -> None:
+    """Let ``fill`` write into a fresh temporary directory next to ``out``, then rename it to
+    ``out``. An existing ``out`` is only replaced when ``replace`` is set; it is moved aside
+    first and removed once the new directory is in place, so ``out`` is never half-written."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    old: Path | None = None
+    try:
+        fill(tmp)
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            if not replace:
+                raise FileExistsError(out)
+            old = out.with_name(f".{out.name}.{os.getpid()}.old")
+            os.replace(out, old)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not out.exists():
+            os.replace(old, out)  # put the previous export back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def export(store: ox.Store, fmt: str, out: Path, *, replace: bool = False) -> Written:
+    """Write the export ``fmt`` of the graph in ``store`` to ``out`` (a file; for csv a
+    directory). Raises FileExistsError if ``out`` exists and ``replace`` is not set."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if out.exists() and not replace:
+        raise FileExistsError(out)
+    if fmt == "csv":
+        from pav_graph.export_csv import tables, write_tables
+
+        data = tables(store)
+        write_directory(out, lambda tmp: write_tables(data, tmp), replace=replace)
+        counts = ", ".join(f"{name} {len(rows)}" for name, (_, rows) in data.items())
+        return Written(out, f"{len(data)} tables ({counts})")
+    payload, summary = render(store, fmt)
+    if out.is_dir():
+        raise IsADirectoryError(out)
+    write_bytes(out, payload)
+    return Written(out, summary)
+
+
+def render(store: ox.Store, fmt: str) -> tuple[bytes, str]:
+    """The bytes of a single-file export and a short description of what they hold."""
+    if fmt in RDF_FORMATS:
+        data, n = rdf_bytes(store, fmt)
+        where = f" in graph <{GRAPH_IRI}>" if fmt == "trig" else ""
+        return data, f"{n} triples{where}"
+    if fmt in NETWORK_FORMATS:
+        graph = case_network(store)
+        return network_bytes(graph, fmt), (f"{graph.number_of_nodes()} nodes, "
+                                           f"{graph.number_of_edges()} edges")
+    if fmt == "ftm":
+        from pav_graph.export_ftm import entities, to_json_lines
+
+        items = list(entities(store))
+        return to_json_lines(items), f"{len(items)} FollowTheMoney entities"
+    raise ValueError(f"{fmt!r} is not a single-file export")

@@ -1,0 +1,220 @@
+"""The graph as plain tables (CSV), for pandas, R and spreadsheets.
+
+One file per kind of statement: ``cases``, ``concepts``, ``findings``, ``relations``, ``events``
+and ``interventions``. Statements carry their evidence in long form: one row per quote (columns
+``quote``, ``source``, ``locator``), so a researcher can filter and count without unpacking
+lists; a statement without evidence still has one row with those cells empty. Several values in
+one cell (e.g. a case's organisations) are joined with ``"; "``. Ids are the short ids of the
+case files (``maastricht-2025``, ``frame-lock``), not IRIs.
+
+Files are UTF-8 with a byte-order mark, so spreadsheet programs show ``ë`` and ``’`` correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pav_graph.sparql import prefix_header, select_local
+
+Table = tuple[list[str], list[dict[str, str]]]
+EVIDENCE = ["quote", "source", "locator"]
+
+
+def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
+    return [{k: (v or "") for k, v in r.items()}
+            for r in select_local(store, prefix_header() + query).records()]
+
+
+def _multi(store: ox.Store, query: str) -> dict[str, list[str]]:
+    """``?key ?value`` rows as key → sorted distinct values."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(store, query):
+        out[r["key"]].add(r["value"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _tail(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _evidence(store: ox.Store) -> dict[str, list[dict[str, str]]]:
+    """Statement IRI → its evidence (quote, source id, locator), in source and line order."""
+    out: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in _rows(store, """
+        SELECT ?key ?quote ?source ?locator ?first WHERE {
+          ?key pg:hasEvidence ?e . ?e pg:quote ?quote ; pg:locator ?locator ;
+               pg:source/dcterms:identifier ?source .
+          OPTIONAL { ?e pg:firstLine ?first }
+        } ORDER BY ?key ?source ?first ?quote"""):
+        out[r["key"]].append({k: r[k] for k in EVIDENCE})
+    return out
+
+
+def _with_evidence(rows: list[dict[str, str]], evidence: dict[str, list[dict[str, str]]],
+                   key: str = "node") -> list[dict[str, str]]:
+    """One row per evidence item of each statement (``row[key]`` is the statement IRI)."""
+    out = []
+    for row in rows:
+        base = {k: v for k, v in row.items() if k != key}
+        for ev in evidence.get(row[key]) or [dict.fromkeys(EVIDENCE, "")]:
+            out.append({**base, **ev})
+    return out
+
+
+def cases_table(store: ox.Store) -> Table:
+    columns = ["id", "label_nl", "label_en", "start", "end", "levels", "organisations",
+               "sources", "source_types", "patterns", "summary_nl", "summary_en"]
+    rows = _rows(store, """
+        SELECT ?case ?id ?label_nl ?label_en ?start ?end ?summary_nl ?summary_en WHERE {
+          ?case a pg:Case ; dcterms:identifier ?id .
+          OPTIONAL { ?case rdfs:label ?label_nl FILTER(lang(?label_nl) = "nl") }
+          OPTIONAL { ?case rdfs:label ?label_en FILTER(lang(?label_en) = "en") }
+          OPTIONAL { ?case pg:startDate ?start }
+          OPTIONAL { ?case pg:endDate ?end }
+          OPTIONAL { ?case pg:summary ?summary_nl FILTER(lang(?summary_nl) = "nl") }
+          OPTIONAL { ?case pg:summary ?summary_en FILTER(lang(?summary_en) = "en") }
+        } ORDER BY ?id""")
+    facets = {
+        "organisations": "SELECT ?key ?value WHERE { ?key pg:hasOrganisation/rdfs:label ?value }",
+        "levels": """SELECT ?key ?value WHERE { ?key pg:hasOrganisation/pg:level ?l
+                     BIND(STRAFTER(STR(?l), "/id/level/") AS ?value) }""",
+        "sources": "SELECT ?key ?value WHERE { ?key dcterms:source/dcterms:identifier ?value }",
+        "source_types": "SELECT ?key ?value WHERE { ?key a pg:Case ; pg:sourceType ?value }",
+        "patterns": "SELECT ?key ?value WHERE { ?key pg:matchesPattern/skos:notation ?value }",
+    }
+    values = {name: _multi(store, q) for name, q in facets.items()}
+    for row in rows:
+        for name, by_case in values.items():
+            row[name] = "; ".join(by_case.get(row["case"], []))
+    return columns, rows
+
+
+def concepts_table(store: ox.Store) -> Table:
+    columns = ["id", "kind", "label_nl", "label_en", "definition_nl", "definition_en",
+               "broader", "source", "locator", "cases"]
+    rows = _rows(store, """
+        SELECT ?concept ?id ?kind ?label_nl ?label_en ?definition_nl ?definition_en ?source
+               ?locator WHERE {
+          ?concept a skos:Concept ; skos:notation ?id ; pg:kind ?kind .
+          OPTIONAL { ?concept skos:prefLabel ?label_nl FILTER(lang(?label_nl) = "nl") }
+          OPTIONAL { ?concept skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
+          OPTIONAL { ?concept skos:definition ?definition_nl FILTER(lang(?definition_nl) = "nl") }
+          OPTIONAL { ?concept skos:definition ?definition_en FILTER(lang(?definition_en) = "en") }
+          OPTIONAL { ?concept pg:definitionSource/dcterms:identifier ?source }
+          OPTIONAL { ?concept pg:definitionLocator ?locator }
+        } ORDER BY ?kind ?id""")
+    broader = _multi(store, "SELECT ?key ?value WHERE { ?key skos:broader/skos:notation ?value }")
+    cases = _multi(store, """SELECT ?key ?value WHERE {
+        ?c pg:linkedTo ?key ; dcterms:identifier ?value }""")
+    for row in rows:
+        row["broader"] = "; ".join(broader.get(row["concept"], []))
+        row["cases"] = str(len(cases.get(row["concept"], [])))
+    return columns, rows
+
+
+def findings_table(store: ox.Store, evidence: dict) -> Table:
+    columns = ["case", "concept", "kind", *EVIDENCE, "note", "measure_value", "measure_unit"]
+    rows = _rows(store, """
+        SELECT ?node ?case ?concept ?kind ?note ?measure_value ?measure_unit WHERE {
+          ?c pg:hasFinding ?node ; dcterms:identifier ?case .
+          ?node pg:concept ?k . ?k skos:notation ?concept ; pg:kind ?kind .
+          OPTIONAL { ?node pg:note ?note }
+          OPTIONAL { ?node pg:measureValue ?measure_value }
+          OPTIONAL { ?node pg:measureUnit ?measure_unit }
+        } ORDER BY ?case ?concept""")
+    return columns, _with_evidence(rows, evidence)
+
+
+def _actor_labels(store: ox.Store) -> dict[str, str]:
+    return {r["actor"]: r["label"] for r in _rows(store, """
+        SELECT ?actor ?label WHERE { ?actor a pg:Actor ; rdfs:label ?label
+                                     FILTER(lang(?label) = "nl") }""")}
+
+
+def relations_table(store: ox.Store, evidence: dict) -> Table:
+    columns = ["case", "relation", "type", "from_actor", "from_label", "to_actor", "to_label",
+               *EVIDENCE, "note"]
+    labels = _actor_labels(store)
+    rows = _rows(store, """
+        SELECT ?node ?case ?type ?from ?to ?note WHERE {
+          ?c pg:hasRelation ?node ; dcterms:identifier ?case .
+          ?node pg:relationType/skos:notation ?type ; pg:fromActor ?from ; pg:toActor ?to .
+          OPTIONAL { ?node pg:note ?note }
+        }""")
+    for row in rows:
+        row["relation"] = _tail(row["node"])
+        row["from_actor"], row["from_label"] = _tail(row["from"]), labels.get(row.pop("from"), "")
+        row["to_actor"], row["to_label"] = _tail(row["to"]), labels.get(row.pop("to"), "")
+    rows.sort(key=lambda r: (r["case"], int(r["relation"])))
+    return columns, _with_evidence(rows, evidence)
+
+
+def events_table(store: ox.Store, evidence: dict) -> Table:
+    columns = ["case", "event", "date", "type", "label_nl", "label_en", "actors", "reason_nl",
+               *EVIDENCE]
+    rows = _rows(store, """
+        SELECT ?node ?case ?date ?type ?label_nl ?label_en ?reason_nl WHERE {
+          ?c pg:hasEvent ?node ; dcterms:identifier ?case .
+          OPTIONAL { ?node pg:date ?date }
+          OPTIONAL { ?node pg:concept/skos:notation ?type }
+          OPTIONAL { ?node rdfs:label ?label_nl FILTER(lang(?label_nl) = "nl") }
+          OPTIONAL { ?node rdfs:label ?label_en FILTER(lang(?label_en) = "en") }
+          OPTIONAL { ?node pg:reason ?reason_nl FILTER(lang(?reason_nl) = "nl") }
+        }""")
+    actors = _multi(store, "SELECT ?key ?value WHERE { ?key a pg:Event ; pg:involves ?value }")
+    for row in rows:
+        row["event"] = _tail(row["node"])
+        row["actors"] = "; ".join(_tail(a) for a in actors.get(row["node"], []))
+    rows.sort(key=lambda r: (r["case"], int(r["event"])))
+    return columns, _with_evidence(rows, evidence)
+
+
+def interventions_table(store: ox.Store, evidence: dict) -> Table:
+    columns = ["case", "intervention", "concept", "status", "outcome_nl", "outcome_en",
+               *EVIDENCE, "note"]
+    rows = _rows(store, """
+        SELECT ?node ?case ?concept ?status ?outcome_nl ?outcome_en ?note WHERE {
+          ?c pg:hasIntervention ?node ; dcterms:identifier ?case .
+          ?node pg:concept/skos:notation ?concept ; pg:status ?s .
+          BIND(STRAFTER(STR(?s), "/id/status/") AS ?status)
+          OPTIONAL { ?node pg:outcome ?outcome_nl FILTER(lang(?outcome_nl) = "nl") }
+          OPTIONAL { ?node pg:outcome ?outcome_en FILTER(lang(?outcome_en) = "en") }
+          OPTIONAL { ?node pg:note ?note }
+        }""")
+    for row in rows:
+        row["intervention"] = _tail(row["node"])
+    rows.sort(key=lambda r: (r["case"], int(r["intervention"])))
+    return columns, _with_evidence(rows, evidence)
+
+
+def tables(store: ox.Store) -> dict[str, Table]:
+    """All tables by file stem, in the order they are written."""
+    evidence = _evidence(store)
+    return {
+        "cases": cases_table(store),
+        "concepts": concepts_table(store),
+        "findings": findings_table(store, evidence),
+        "relations": relations_table(store, evidence),
+        "events": events_table(store, evidence),
+        "interventions": interventions_table(store, evidence),
+    }
+
+
+def csv_bytes(columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
+                            lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_tables(data: dict[str, Table], directory: Path) -> None:
+    """Write each table as ``<name>.csv`` into ``directory`` (a fresh, private directory)."""
+    for name, (columns, rows) in data.items():
+        (directory / f"{name}.csv").write_bytes(csv_bytes(columns, rows))
