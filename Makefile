@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install site test bench lint clean
+.PHONY: install site test test-deps bench lint clean
 
 $(BIN)/pav-graph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,17 @@ site: install
 	$(BIN)/pav-graph site site/
 	@echo "Open site/index.html in a browser, or run: $(BIN)/pav-graph serve"
 
-test: install
-	@command -v chromium >/dev/null || (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && (apt-get update -q >/dev/null; apt-get install -y -q chromium >/dev/null)) || echo "chromium not installed: browser tests will be skipped"
+# Browser tests need Debian's chromium, terminal tests tmux; as root we install them
+# (CI runs as root). Elsewhere those tests are skipped with a reason.
+test-deps:
+	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -q >/dev/null && apt-get install -y -q chromium tmux >/dev/null) \
+	      || { echo "could not install chromium/tmux"; [ -z "$$CI" ] || exit 1; }; \
+	  else echo "chromium or tmux missing: browser/terminal tests will be skipped"; fi; \
+	fi
+
+test: install test-deps
 	$(BIN)/python -m pytest -q
 
 bench: install

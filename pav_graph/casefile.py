@@ -25,11 +25,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from pav_graph import yamlio
 
-SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S*$", re.M)
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S*$", re.MULTILINE)
 CASE_SCHEMA_REF = "../ontology/case.schema.json"
-SOURCE_TYPES_BY_SOURCE = {"thesis": "thesis", "essay": "essay", "report": "report",
-                          "news": "news", "article": "article", "interview": "interview",
-                          "working-paper": "working-paper"}
 
 
 class EditError(Exception):
@@ -262,6 +259,12 @@ def _append_text(text: str, doc: CommentedMap, seq_path: tuple, item: Any) -> st
         parent = parent[key]
     key = seq_path[-1]
     seq = parent.get(key)
+    if seq is None and key in parent:  # `key:` with nothing after it
+        key_line, key_col = parent.lc.key(key)
+        if not re.fullmatch(rf"\s*{re.escape(key)}:\s*(#.*)?", lines[key_line]):
+            raise EditError(f"`{key}` is not a list")
+        lines[key_line + 1:key_line + 1] = _render_item(item, key_col + 2)
+        return "\n".join(lines) + "\n"
     if seq is None:  # the list does not exist yet: only at the top level
         if len(seq_path) != 1:
             raise EditError(f"cannot add `{key}:` here")
@@ -295,6 +298,11 @@ def _append_text(text: str, doc: CommentedMap, seq_path: tuple, item: Any) -> st
     last = seq[-1]
     if isinstance(item, CommentedMap) and isinstance(last, CommentedMap) and last.fa.flow_style():
         item.fa.set_flow_style()  # match the style of the items before it
+    elif isinstance(item, CommentedMap) and isinstance(last, CommentedMap):
+        before, new_ev = last.get("evidence"), item.get("evidence")
+        if before and new_ev and isinstance(before[-1], CommentedMap) and before[-1].fa.flow_style():
+            for ev in new_ev:
+                ev.fa.set_flow_style()
     lines[end:end] = _render_item(item, dash_col)
     return "\n".join(lines) + "\n"
 

@@ -73,45 +73,49 @@ def rdf_bytes(store: ox.Store, fmt: str) -> tuple[bytes, int]:
 
 # --- the case–concept network ----------------------------------------------------------------
 
-NETWORK_Q = prefix_header() + """
-SELECT ?case ?case_id ?case_label ?rel ?node ?node_id ?node_label ?concept_kind ?level WHERE {
-  ?case a pg:Case ; dcterms:identifier ?case_id ; rdfs:label ?case_label .
-  FILTER(lang(?case_label) = "nl")
+EXTRA_Q = prefix_header() + """
+SELECT ?case_id ?rel ?node_id ?label ?level WHERE {
+  ?case a pg:Case ; dcterms:identifier ?case_id .
   {
-    ?case pg:linkedTo ?node . BIND("linkedTo" AS ?rel)
-    ?node skos:notation ?node_id ; pg:kind ?concept_kind .
-    OPTIONAL { ?node skos:prefLabel ?node_label FILTER(lang(?node_label) = "nl") }
-  } UNION {
     ?case pg:hasOrganisation ?node . BIND("hasOrganisation" AS ?rel)
-    ?node rdfs:label ?node_label ; pg:level ?level_iri .
+    ?node rdfs:label ?label ; pg:level ?level_iri .
     BIND(STRAFTER(STR(?node), "/id/org/") AS ?node_id)
     BIND(STRAFTER(STR(?level_iri), "/id/level/") AS ?level)
   } UNION {
     ?case dcterms:source ?node . BIND("source" AS ?rel)
-    ?node dcterms:identifier ?node_id ; rdfs:label ?node_label .
+    ?node dcterms:identifier ?node_id ; rdfs:label ?label .
   }
 }
 """
-_NODE_KIND = {"linkedTo": "concept", "hasOrganisation": "organisation", "source": "source"}
+# relation → (node type, node id prefix)
+_EXTRA = {"hasOrganisation": ("organisation", "org"), "source": ("source", "source")}
 
 
 def case_network(store: ox.Store) -> nx.Graph:
-    """Cases linked to their concepts, organisations and sources (an undirected bipartite graph:
-    cases on one side). Node ids are the IRIs; attributes: ``kind`` (case, concept,
-    organisation, source), ``id``, ``label`` (Dutch), ``level`` (organisations),
-    ``concept_kind`` (concepts); edges carry ``relation`` (linkedTo, hasOrganisation, source).
-    Every attribute is a string, as GraphML and GEXF readers expect."""
-    graph = nx.Graph(name="pav-graph case network")
-    for row in select_local(store, NETWORK_Q).rows:
-        case, node = str(row["case"]), str(row["node"])
-        graph.add_node(case, kind="case", id=str(row["case_id"]), label=str(row["case_label"]),
-                       level="", concept_kind="", bipartite=0)
-        kind = _NODE_KIND[str(row["rel"])]
-        label = row["node_label"] or row["node_id"]
-        graph.add_node(node, kind=kind, id=str(row["node_id"]), label=str(label),
-                       level=str(row["level"] or ""), concept_kind=str(row["concept_kind"] or ""),
-                       bipartite=1)
-        graph.add_edge(case, node, relation=str(row["rel"]))
+    """The bipartite case–concept graph of :func:`pav_graph.analytics.bipartite_graph`, with
+    each case's organisations and sources added, for Gephi and other network tools.
+
+    Node ids: ``case/<id>``, ``concept/<id>``, ``org/<id>``, ``source/<id>``. Attributes (all
+    strings but ``bipartite``): ``type`` (case, concept, organisation, source), ``kind`` ("case",
+    the concept's kind, "organisation" or "source"), ``short_id`` (the id in the case files),
+    ``label``, ``label_en``, ``level`` (a case's levels of government, an organisation's level).
+    Edges carry ``relation``: linkedTo, hasOrganisation or source. The analytics graph's ``id``
+    attribute is renamed ``short_id`` because GEXF writers take a node attribute ``id`` as the
+    node's id, and a case, a concept and a source may share an id."""
+    from pav_graph.analytics import bipartite_graph, case_node
+
+    graph = bipartite_graph(store)
+    graph.graph["name"] = "pav-graph case network"
+    nx.set_edge_attributes(graph, "linkedTo", "relation")
+    for row in select_local(store, EXTRA_Q).rows:
+        rel = str(row["rel"])
+        kind, prefix = _EXTRA[rel]
+        node = f"{prefix}/{row['node_id']}"
+        graph.add_node(node, type=kind, bipartite=1, id=str(row["node_id"]), kind=kind,
+                       label=str(row["label"]), label_en="", level=str(row["level"] or ""))
+        graph.add_edge(case_node(str(row["case_id"])), node, relation=rel)
+    for _, data in graph.nodes(data=True):
+        data["short_id"] = data.pop("id")
     return graph
 
 

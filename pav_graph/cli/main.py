@@ -22,9 +22,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("pav_graph.cli.core:show", "Show one case with its evidence."),
     "queries": ("pav_graph.cli.query:queries", "List the named queries of the query library."),
     "query": ("pav_graph.cli.query:query", "Run a named query or a .rq file."),
+    "docs": ("pav_graph.cli.docs:docs", "Regenerate docs/cases.md and docs/ontology-reference.md."),
     "serve": ("pav_graph.cli.serve:serve", "Serve a read-only SPARQL endpoint and the site."),
     "push": ("pav_graph.cli.push:push", "Upload the graph to a triple store (Graph Store Protocol)."),
+    "site": ("pav_graph.cli.site:site", "Write the browsable static site (offline, nl/en)."),
     "export": ("pav_graph.cli.export:export", "Export the graph: RDF, GraphML/GEXF, CSV tables, FtM."),
+    "patterns": ("pav_graph.cli.patterns:patterns", "Recurring patterns: reasoner matches and recurring risk factors."),
+    "explain": ("pav_graph.cli.patterns:explain", "Why a case matches a composite pattern (or what is missing)."),
+    "similar": ("pav_graph.cli.analyse:similar", "Cases most similar to a case (shared concepts)."),
+    "analyse": ("pav_graph.cli.analyse:analyse", "Network report: co-occurrence, centrality, communities."),
+    "export-network": ("pav_graph.cli.analyse:export_network", "Write the case–concept network as GraphML or GEXF."),
+    "check": ("pav_graph.cli.check:check", "Quality gate: SHACL, reasoner and ontology rules."),
+    "stats": ("pav_graph.cli.check:stats", "Counts of cases, concepts and quotes; thin spots."),
 }
 
 

@@ -11,7 +11,7 @@ import json
 
 import click
 
-from pav_graph.cli.common import built_store, emit, project_from
+from pav_graph.cli.common import built_store, project_from
 
 
 def _cite(ev: dict | None) -> str:
@@ -47,28 +47,41 @@ def patterns(ctx: click.Context, fmt: str, min_cases: int) -> None:
         click.echo(json.dumps({"composite": composites, "recurring": recurring},
                               ensure_ascii=False, indent=2))
         return
-    rows = []
-    for p in composites:
-        if not p["cases"]:
-            rows.append({"pattern": p["pattern"], "case": "(no case matches)",
-                         "part": ", ".join(p["requires"])})
-        for c in p["cases"]:
-            for part in c["parts"]:
-                for item in part["items"] or [{"kind": "", "evidence": []}]:
-                    rows.append({"pattern": p["pattern"], "case": c["case"], "part": part["concept"],
-                                 "via": item["kind"],
-                                 "evidence": _cite(item["evidence"][0] if item["evidence"] else None)})
+    click.echo(render_text(composites, recurring, min_cases))
+
+
+def render_text(composites: list[dict], recurring: list[dict], min_cases: int) -> str:
+    """The readable layout of ``--format table``: grouped by pattern and case, one quote per
+    line (quotes are too long for table cells)."""
+    out = []
     n_matches = sum(len(p["cases"]) for p in composites)
-    emit(rows, ["pattern", "case", "part", "via", "evidence"], "table",
-         title=f"Samengestelde patronen (redeneerder): {n_matches} match(es) in "
-               f"{len(composites)} patronen")
-    rows = []
+    out.append(f"Samengestelde patronen, afgeleid door de redeneerder / composite patterns "
+               f"inferred by the reasoner: {n_matches} match(es) in {len(composites)} pattern(s)")
+    for p in composites:
+        out.append("")
+        out.append(f"{p['pattern']} ({p['label']} / {p['label_en']}) — requires "
+                   f"{', '.join(p['requires'])}: "
+                   + (", ".join(c["case"] for c in p["cases"]) or "no case matches"))
+        for c in p["cases"]:
+            out.append(f"  {c['case']}" + (f" — {c['label']}" if c["label"] else ""))
+            for part in c["parts"]:
+                if not part["items"]:
+                    out.append(f"    {part['concept']}: (no supporting item recorded)")
+                for item in part["items"]:
+                    evidence = item["evidence"] or [None]
+                    for ev in evidence:
+                        out.append(f"    {part['concept']} ← {item['kind']}: {_cite(ev)}")
+    out.append("")
+    out.append(f"Terugkerende patronen en risicofactoren / recurring patterns and risk factors "
+               f"(in ≥ {min_cases} cases): {len(recurring)}")
     for c in recurring:
+        out.append("")
+        out.append(f"{c['concept']} ({c['kind']}; {c['label']} / {c['label_en']}): "
+                   f"{c['n_cases']} cases")
         for e in c["cases"]:
-            rows.append({"concept": c["concept"], "kind": c["kind"], "cases": c["n_cases"],
-                         "case": e["case"], "evidence": _cite(e)})
-    emit(rows, ["concept", "kind", "cases", "case", "evidence"], "table",
-         title=f"Terugkerende patronen en risicofactoren (≥ {min_cases} casussen): {len(recurring)}")
+            via = f" ← {e['via']}" if e["via"] else ""
+            out.append(f"  {e['case']}{via}: {_cite(e)}")
+    return "\n".join(out)
 
 
 @click.command()

@@ -1,0 +1,45 @@
+"""``pav-graph site OUTDIR``: the thin click layer over :mod:`pav_graph.site`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pav_graph.cli.common import built_store, echo_err, project_from
+
+
+@click.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.pass_context
+def site(ctx: click.Context, outdir: Path) -> None:
+    """Write the browsable static site (Dutch first, English switch) to OUTDIR.
+
+    The site works opened from disk and served over HTTP, with no request to any other host.
+    It builds the graph first if the corpus changed. OUTDIR is replaced as a whole; it must be
+    new, empty, or a site written by this command before.
+
+    \b
+    Examples:
+      pav-graph site site/
+      xdg-open site/index.html
+    """
+    from pav_graph.load import load_sources
+    from pav_graph.problems import Problems
+    from pav_graph.site import SiteError, build_site
+
+    project = project_from(ctx)
+    store = built_store(ctx)
+    problems = Problems()
+    sources = load_sources(project, problems)
+    if problems:
+        for p in problems:
+            echo_err(p.format(project.root))
+        raise click.ClickException("the source files have problems: fix them, then run again")
+    try:
+        result = build_site(store, project, outdir, sources)
+    except SiteError as exc:
+        raise click.UsageError(str(exc)) from None
+    graph = f"{result.graph_nodes} nodes" + (" (aggregated)" if result.aggregated else "")
+    echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s; corpus graph: "
+             f"{graph}. Open {outdir / 'index.html'} in a browser.")
