@@ -73,16 +73,17 @@ def node_id(node: str) -> str:
 def bipartite_graph(store: ox.Store, include_unused: bool = False) -> nx.Graph:
     """Cases and concepts joined by ``pg:linkedTo``.
 
-    Node attributes (all strings, so GraphML and GEXF can hold them): ``type`` (case|concept),
-    ``bipartite`` (0 for cases, 1 for concepts, networkx's convention), ``id``, ``kind`` ("case"
-    or the concept's kind), ``label`` and ``label_en``, and ``level`` (a case's levels of
-    government, comma-separated; empty for concepts). Concepts no case uses are left out unless
+    Node attributes (GraphML and GEXF can hold them all): ``type`` (case|concept), ``bipartite``
+    (0 for cases, 1 for concepts: networkx's convention), ``identifier`` (the case or concept id;
+    not ``id``, which GEXF would take as the node id), ``kind`` ("case" or the concept's kind),
+    ``label`` and ``label_en``, and ``level`` (a case's levels of government, comma-separated;
+    empty for concepts). Concepts no case uses are left out unless
     ``include_unused``.
     """
     g = nx.Graph()
     for r in select_local(store, NODES_Q).rows:
         cid = str(r["case"])
-        g.add_node(case_node(cid), type=CASE, bipartite=0, id=cid, kind=CASE,
+        g.add_node(case_node(cid), type=CASE, bipartite=0, identifier=cid, kind=CASE,
                    label=str(r["label"] or cid), label_en=str(r["label_en"] or ""),
                    level=",".join(sorted(x for x in str(r["levels"] or "").split(",") if x)))
     concepts = {str(r["concept"]): r for r in select_local(store, CONCEPTS_Q).rows}
@@ -90,7 +91,7 @@ def bipartite_graph(store: ox.Store, include_unused: bool = False) -> nx.Graph:
     used = {c for _, c in links}
     for cid, r in concepts.items():
         if include_unused or cid in used:
-            g.add_node(concept_node(cid), type=CONCEPT, bipartite=1, id=cid, kind=str(r["kind"]),
+            g.add_node(concept_node(cid), type=CONCEPT, bipartite=1, identifier=cid, kind=str(r["kind"]),
                        label=str(r["label"] or cid), label_en=str(r["label_en"] or ""), level="")
     for case, concept in links:
         if concept in concepts:
@@ -103,13 +104,13 @@ def from_corpus(corpus) -> nx.Graph:
     and for tools that already hold a :class:`pav_graph.model.Corpus`)."""
     g = nx.Graph()
     for case in corpus.cases.values():
-        g.add_node(case_node(case.id), type=CASE, bipartite=0, id=case.id, kind=CASE,
+        g.add_node(case_node(case.id), type=CASE, bipartite=0, identifier=case.id, kind=CASE,
                    label=case.label.get("nl", case.id), label_en=case.label.get("en", ""),
                    level=",".join(case.levels))
     for case in corpus.cases.values():
         for cid in case.linked_concepts():
             c = corpus.concepts[cid]
-            g.add_node(concept_node(cid), type=CONCEPT, bipartite=1, id=cid, kind=c.kind,
+            g.add_node(concept_node(cid), type=CONCEPT, bipartite=1, identifier=cid, kind=c.kind,
                        label=c.label.get("nl", cid), label_en=c.label.get("en", ""), level="")
             g.add_edge(case_node(case.id), concept_node(cid))
     return g

@@ -97,11 +97,10 @@ def case_network(store: ox.Store) -> nx.Graph:
 
     Node ids: ``case/<id>``, ``concept/<id>``, ``org/<id>``, ``source/<id>``. Attributes (all
     strings but ``bipartite``): ``type`` (case, concept, organisation, source), ``kind`` ("case",
-    the concept's kind, "organisation" or "source"), ``short_id`` (the id in the case files),
-    ``label``, ``label_en``, ``level`` (a case's levels of government, an organisation's level).
-    Edges carry ``relation``: linkedTo, hasOrganisation or source. The analytics graph's ``id``
-    attribute is renamed ``short_id`` because GEXF writers take a node attribute ``id`` as the
-    node's id, and a case, a concept and a source may share an id."""
+    the concept's kind, "organisation" or "source"), ``identifier`` (the id in the case files;
+    not ``id``, which GEXF writers would take as the node id, and a case, a concept and a source
+    may share an id), ``label``, ``label_en``, ``level`` (a case's levels of government, an
+    organisation's level). Edges carry ``relation``: linkedTo, hasOrganisation or source."""
     from pav_graph.analytics import bipartite_graph, case_node
 
     graph = bipartite_graph(store)
@@ -111,11 +110,9 @@ def case_network(store: ox.Store) -> nx.Graph:
         rel = str(row["rel"])
         kind, prefix = _EXTRA[rel]
         node = f"{prefix}/{row['node_id']}"
-        graph.add_node(node, type=kind, bipartite=1, id=str(row["node_id"]), kind=kind,
+        graph.add_node(node, type=kind, bipartite=1, identifier=str(row["node_id"]), kind=kind,
                        label=str(row["label"]), label_en="", level=str(row["level"] or ""))
         graph.add_edge(case_node(str(row["case_id"])), node, relation=rel)
-    for _, data in graph.nodes(data=True):
-        data["short_id"] = data.pop("id")
     return graph
 
 

@@ -26,6 +26,13 @@ PG = "https://w3id.org/pav-graph/ontology#"
 
 
 @pytest.fixture(scope="module")
+def model(built, request):
+    """The validated case files the build was made from (other work may change the checkout
+    while the tests run, so the session build's own model is preferred to a fresh load)."""
+    return built.corpus if built.corpus is not None else request.getfixturevalue("corpus")
+
+
+@pytest.fixture(scope="module")
 def reference(built) -> rdflib.Graph:
     return rdflib.Graph().parse(built.directory / "graph.nt", format="nt")
 
@@ -94,10 +101,10 @@ def expected_network(corpus) -> tuple[set[str], int]:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_network_export_loads_in_networkx(exported, corpus, fmt):
+def test_network_export_loads_in_networkx(exported, model, fmt):
     reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
     graph = reader(exported[fmt])
-    nodes, edges = expected_network(corpus)
+    nodes, edges = expected_network(model)
     assert set(graph.nodes) == nodes
     assert graph.number_of_edges() == edges
     # cases/maastricht-2025.yaml: organisation gemeente-maastricht, "level: gemeente"
@@ -125,23 +132,23 @@ def rows_per_evidence(items) -> int:
     return sum(max(1, len(item.evidence)) for item in items)
 
 
-def test_csv_tables(exported, corpus):
+def test_csv_tables(exported, model):
     directory = exported["csv"]
     assert sorted(p.name for p in directory.iterdir()) == sorted(
         f"{n}.csv" for n in ("cases", "concepts", "findings", "relations", "events",
                              "interventions"))
     columns, cases = read_table(directory, "cases")
-    assert sorted(r["id"] for r in cases) == sorted(corpus.cases)
+    assert sorted(r["id"] for r in cases) == sorted(model.cases)
     columns, findings = read_table(directory, "findings")
     assert columns[:6] == ["case", "concept", "kind", "quote", "source", "locator"]
-    all_cases = list(corpus.cases.values())
+    all_cases = list(model.cases.values())
     assert len(findings) == rows_per_evidence(f for c in all_cases for f in c.findings)
     for name, attr in (("relations", "relations"), ("events", "events"),
                        ("interventions", "interventions")):
         _, rows = read_table(directory, name)
         assert len(rows) == rows_per_evidence(x for c in all_cases for x in getattr(c, attr)), name
     _, concepts = read_table(directory, "concepts")
-    assert {r["id"] for r in concepts} >= set(corpus.concepts)
+    assert {r["id"] for r in concepts} >= set(model.concepts)
 
 
 def test_csv_keeps_dutch_characters(exported):
@@ -187,8 +194,8 @@ def test_ftm_lines_are_valid_entities(ftm_entities):
                 assert value in known, f"{entity['id']}.{prop.name} points at missing {value}"
 
 
-def test_ftm_persons_are_named_by_role_only(ftm_entities, corpus):
-    actors = [a for case in corpus.cases.values() for a in case.actors]
+def test_ftm_persons_are_named_by_role_only(ftm_entities, model):
+    actors = [a for case in model.cases.values() for a in case.actors]
     labels = {text for a in actors for text in a.label.values()}
     public_names = {a.name for a in actors if a.name}
     persons = [e for e in ftm_entities if e["schema"] == "Person"]
@@ -209,15 +216,15 @@ def test_ftm_persons_are_named_by_role_only(ftm_entities, corpus):
     assert by_id["pav-graph.org.gemeente-maastricht"]["schema"] == "PublicBody"
 
 
-def test_ftm_documentation_carries_every_quote(ftm_entities, corpus):
+def test_ftm_documentation_carries_every_quote(ftm_entities, model):
     items = []
-    for case in corpus.cases.values():
+    for case in model.cases.values():
         for group in (case.actors, case.findings, case.relations, case.interventions, case.events):
             items += [ev.quote for x in group for ev in x.evidence]
     docs = [e for e in ftm_entities if e["schema"] == "Documentation"]
     assert sorted(q for d in docs for q in d["properties"]["summary"]) == sorted(items)
     sources = {e["id"] for e in ftm_entities if e["schema"] == "Document"}
-    assert sources == {f"pav-graph.source.{s}" for s in corpus.sources}
+    assert sources == {f"pav-graph.source.{s}" for s in model.sources}
     assert all(d["properties"]["document"][0] in sources for d in docs)
 
 

@@ -17,6 +17,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module:attribute, one-line help shown in `pav-graph --help`)
     "build": ("pav_graph.cli.core:build", "Build the graph from cases/ and ontology/."),
     "validate": ("pav_graph.cli.core:validate", "Check case and concept files; report all problems."),
+    "case": ("pav_graph.cli.case:case", "Contributors: new, validate, add, add-finding, list, remove cases."),
+    "source": ("pav_graph.cli.vocab:source", "Register a source document (source add)."),
+    "concept": ("pav_graph.cli.vocab:concept", "Propose a new concept for the vocabulary (concept add)."),
     "cases": ("pav_graph.cli.core:cases", "List cases, optionally those linked to concepts."),
     "concepts": ("pav_graph.cli.core:concepts", "List the concepts of the vocabulary."),
     "show": ("pav_graph.cli.core:show", "Show one case with its evidence."),
