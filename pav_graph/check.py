@@ -118,22 +118,25 @@ def run_rules(store: ox.Store, rules: list[Rule], locate=lambda entity: "") -> l
             raise RuleError(f"{rule.path}: the query does not run: {exc}") from None
         if "entity" not in result.variables:
             raise RuleError(f"{rule.path}: the query must SELECT ?entity (and optionally ?detail)")
-        found = []
+        found: dict[tuple[str, str], Issue] = {}  # one issue per (entity, detail): paths repeat rows
         for row in result.rows:
             entity = str(row["entity"]) if row.get("entity") is not None else ""
             detail = str(row["detail"]) if row.get("detail") is not None else rule.description
-            found.append(Issue(rule.id, rule.severity, entity, detail, locate(entity), rule.fix))
-        issues += sorted(found, key=lambda i: (i.entity, i.message))
+            if (entity, detail) not in found:
+                found[(entity, detail)] = Issue(rule.id, rule.severity, entity, detail,
+                                                locate(entity), rule.fix)
+        issues += sorted(found.values(), key=lambda i: (i.entity, i.message))
     return issues
 
 
 class Locator:
-    """Where in the user's files an entity is defined: ``file:line`` for concepts and cases,
-    the TBox file (and line) for ontology terms."""
+    """Where in the user's files an entity is defined: ``file:line`` for concepts, the case file
+    for cases, the TBox file and line for ontology terms. Files are read once and scanned for
+    the defining line (``id: <concept>``, ``pg:<Term>``), which is fast for hundreds of issues."""
 
     def __init__(self, project: Project, corpus=None):
         self.project, self.corpus = project, corpus
-        self._tbox: list[str] | None = None
+        self._lines: dict[Path, list[str]] = {}
 
     def _rel(self, path: Path) -> str:
         try:
@@ -141,32 +144,44 @@ class Locator:
         except ValueError:
             return str(path)
 
+    def _find(self, path: Path, pattern: str) -> str:
+        if path not in self._lines:
+            try:
+                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                self._lines[path] = []
+        regex = re.compile(pattern)
+        for n, line in enumerate(self._lines[path], 1):
+            if regex.match(line):
+                return f"{self._rel(path)}:{n}"
+        return ""
+
     def __call__(self, entity: str) -> str:
-        from pav_graph import yamlio
+        from pav_graph.build import ontology_files
         from pav_graph.rdf import ID, ONTO
 
         if self.corpus is not None and entity.startswith(f"{ID}concept/"):
-            c = self.corpus.concepts.get(entity.rsplit("/", 1)[1])
+            c = self.corpus.concepts.get(entity[len(f"{ID}concept/"):])
             if c is not None and c.path is not None:
-                data = yamlio.load(c.path)
-                for i, item in enumerate(data["concepts"]):
-                    if item.get("id") == c.id:
-                        pos = yamlio.locate(c.path, ("concepts", i))
-                        return f"{self._rel(c.path)}:{pos[0]}" if pos else self._rel(c.path)
+                return (self._find(c.path, rf"^\s*-?\s*id:\s*[\"']?{re.escape(c.id)}[\"']?\s*(#.*)?$")
+                        or self._rel(c.path))
         if self.corpus is not None and entity.startswith(f"{ID}case/"):
             case = self.corpus.cases.get(entity[len(f"{ID}case/"):].split("/", 1)[0])
             if case is not None and case.path is not None:
                 return self._rel(case.path)
         if entity.startswith(ONTO):
-            from pav_graph.build import ontology_files
-
-            name = entity[len(ONTO):]
+            name = re.escape(entity[len(ONTO):])
             for path in ontology_files(self.project):
-                if not path.is_file():
-                    continue
-                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                    if re.match(rf"^(pg:{re.escape(name)}|<{re.escape(entity)}>)\s", line):
-                        return f"{self._rel(path)}:{n}"
+                if path.is_file():
+                    found = self._find(path, rf"^(pg:{name}|<{re.escape(entity)}>)\s")
+                    if found:
+                        return found
+        if entity.startswith(("http://", "https://")):  # asserted in a TBox file, e.g. an extension
+            for path in ontology_files(self.project):
+                if path.is_file():
+                    found = self._find(path, rf"^\s*<{re.escape(entity)}>")
+                    if found:
+                        return found
         return ""
 
 
@@ -200,42 +215,40 @@ def check(project: Project, log=lambda msg: None) -> Report:
     report.stages["load"] = "ok"
     locate = Locator(project, corpus)
 
-    store = None
     try:
         result = builder.build(project, log=log)
         seconds = result.manifest.get("seconds", {})
         if "shacl" not in seconds or ("reasoner" not in seconds and corpus.composites):
             # the current build was made with --no-shacl or --no-reason: redo it in full
             result = builder.build(project, force=True, log=log)
+            seconds = result.manifest.get("seconds", {})
         report.stages["shacl"] = "ok"
-        seconds = result.manifest.get("seconds", {})
-        # the build runs HermiT only when there are composite patterns; consistency always matters
-        report.stages["reasoner"] = "ok" if "reasoner" in seconds else _reason(project, corpus, report)
         store = ox.Store.read_only(str(result.directory / "store"))
+        # the build runs HermiT only when there are composite patterns; consistency always matters
+        report.stages["reasoner"] = ("ok" if "reasoner" in seconds
+                                     else _reason(project, corpus, report, locate))
     except builder.BuildFailed as exc:
-        if exc.problems:  # cannot happen after a clean load, but never hide a problem
-            for p in exc.problems:
-                report.issues.append(Issue("load", "error", p.location(project.root), p.message,
-                                           p.location(project.root), p.fix or ""))
-        if exc.lines:  # SHACL failed; the build stopped before the reasoner: run it here
+        for p in exc.problems:  # cannot happen after a clean load, but never hide a problem
+            report.issues.append(Issue("load", "error", p.location(project.root), p.message,
+                                       p.location(project.root), p.fix or ""))
+        store = _asserted_store(project, corpus)
+        if exc.lines:  # SHACL failed and the build stopped before the reasoner: run it here
             report.stages["shacl"] = "failed"
             for line in exc.lines:
                 focus = line.split(": ", 1)[0]
                 report.issues.append(Issue("shacl", "error", focus, line, locate(focus),
                                            "see ontology/shapes.ttl for the constraint"))
-            report.stages["reasoner"] = _reason(project, corpus, report)
+            report.stages["reasoner"] = _reason(project, corpus, report, locate, store)
         else:
             report.stages.update(shacl="ok", reasoner="failed")
-            report.issues.append(Issue("reasoner", "error", "", str(exc), "ontology/",
-                                       "remove the contradicting axiom or assertion"))
-        store = _asserted_store(project, corpus)
+            report.issues += diagnose_inconsistency(project, store, str(exc), locate)
     report.issues += run_rules(store, report.rules, locate)
     report.stages["rules"] = "ok"
     return report
 
 
-def _reason(project: Project, corpus, report: Report) -> str:
-    """Run HermiT on TBox + asserted data (when the build could not); record an inconsistency."""
+def _reason(project: Project, corpus, report: Report, locate, store: ox.Store | None = None) -> str:
+    """Run HermiT on TBox + asserted data (when the build did not); record an inconsistency."""
     from pav_graph import rdf
     from pav_graph.build import ontology_files
     from pav_graph.reason import InconsistentOntology, classify
@@ -245,7 +258,56 @@ def _reason(project: Project, corpus, report: Report) -> str:
     try:
         classify(corpus, triples)
     except InconsistentOntology as exc:
-        report.issues.append(Issue("reasoner", "error", "", str(exc), "ontology/",
-                                   "remove the contradicting axiom or assertion"))
+        store = store if store is not None else _asserted_store(project, corpus)
+        report.issues += diagnose_inconsistency(project, store, str(exc), locate)
         return "failed"
     return "ok"
+
+
+DISJOINT_Q = prefix_header() + """
+SELECT DISTINCT ?x ?c1 ?c2 WHERE {
+  {
+    ?d a owl:AllDisjointClasses ; owl:members ?list .
+    ?list rdf:rest*/rdf:first ?c1 . ?list rdf:rest*/rdf:first ?c2 .
+  } UNION { ?c1 owl:disjointWith ?c2 } UNION { ?c2 owl:disjointWith ?c1 }
+  FILTER(isIRI(?c1) && isIRI(?c2) && STR(?c1) < STR(?c2))
+  ?x a/rdfs:subClassOf* ?c1 .
+  ?x a/rdfs:subClassOf* ?c2 .
+}
+ORDER BY ?x ?c1 ?c2
+"""
+
+
+def diagnose_inconsistency(project: Project, store: ox.Store, reasoner_message: str,
+                           locate) -> list[Issue]:
+    """Turn HermiT's verdict into issues that name the culprit where SPARQL can find it.
+
+    HermiT says *that* the graph is inconsistent, rarely *why*. The commonest cause is an
+    individual typed (directly or through subclasses) with two disjoint classes; those are found
+    here and reported one by one, with the file that makes the assertion when it is a TBox file.
+    Otherwise the reasoner's own message is reported.
+    """
+    from pav_graph.build import ontology_files
+    from pav_graph.rdf import ID, ONTO
+
+    def short(iri: str) -> str:
+        return "pg:" + iri[len(ONTO):] if iri.startswith(ONTO) else iri.removeprefix(ID)
+
+    fix = "remove one of the two types (or the disjointness axiom) and run `pav-graph check` again"
+    issues = []
+    for r in select_local(store, DISJOINT_Q).rows:
+        x, c1, c2 = str(r["x"]), str(r["c1"]), str(r["c2"])
+        where = ""
+        for path in ontology_files(project):
+            if path.is_file() and x in path.read_text(encoding="utf-8"):
+                where = locate._rel(path)
+                break
+        issues.append(Issue(
+            "reasoner", "error", x,
+            f"the reasoner (HermiT) finds the graph inconsistent: {short(x)} is both a {short(c1)} "
+            f"and a {short(c2)}, which the ontology declares disjoint",
+            where or locate(x), fix))
+    if not issues:
+        issues.append(Issue("reasoner", "error", "", reasoner_message, "ontology/",
+                            "look for contradicting axioms or assertions in ontology/*.ttl"))
+    return issues

@@ -40,7 +40,7 @@ FORMAT_DOC = "see docs/case-format.md"
 def read_yaml(path: Path, problems: Problems) -> Any | None:
     """Parse one file; a YAML or encoding error becomes a problem with its position."""
     try:
-        return yamlio.load(path)
+        data = yamlio.load(path)
     except yamlio.YamlError as exc:
         problems.add(path, exc.message, exc.fix)
         problems.items[-1].line, problems.items[-1].column = exc.line, exc.column
@@ -48,6 +48,9 @@ def read_yaml(path: Path, problems: Problems) -> Any | None:
     except OSError as exc:
         problems.add(path, f"cannot read file: {exc.strerror}", "check the path and permissions")
         return None
+    if data is None:  # an empty file (or only comments / `null`) would otherwise vanish silently
+        problems.add(path, "the file is empty", f"fill it in or delete it ({FORMAT_DOC})")
+    return data
 
 
 def check_schema(path: Path, data: Any, kind: str, problems: Problems) -> bool:
@@ -66,8 +69,8 @@ def _explain_schema_error(err) -> tuple[str, str]:
         return f"{where}: missing required field '{missing}'", f"add `{missing}:` ({FORMAT_DOC})"
     if err.validator == "additionalProperties":
         allowed = list(err.schema.get("properties", {}))
-        extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
-        name = extra[0] if extra else "?"
+        extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+        name = str(extra[0]) if extra else "?"
         if " " in name:  # `label: {nl: a, en: b, c}` — a comma inside {...} starts a new field
             return (f"{where}: unknown field '{name}'",
                     "a comma inside {...} starts a new field: put the text in double quotes")
@@ -111,16 +114,40 @@ def parse_date(value: Any) -> str | None:
     return text
 
 
+def outside_corpus(project: Project, path: Path, problems: Problems, what: str = "file") -> bool:
+    """True (and a problem) when ``path`` resolves outside the corpus, e.g. a symbolic link in
+    cases/ to a file elsewhere: the build would publish a file nobody added to the corpus."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        problems.add(path, f"{what} cannot be resolved (a symbolic link loop?)",
+                     "replace the link by the file itself")
+        return True
+    if target.is_relative_to(project.root.resolve()):
+        return False
+    link = " is a symbolic link to" if path.is_symlink() else " points to"
+    problems.add(path, f"{what}{link} {target}, outside the corpus",
+                 "copy the file into the corpus instead of linking to it")
+    return True
+
+
 # --------------------------------------------------------------------------- sources
 
 
 def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in sorted(project.sources_dir.glob("*.yaml")):
+        if outside_corpus(project, path, problems, "source file"):
+            continue
         data = read_yaml(path, problems)
         if data is None or not check_schema(path, data, "source", problems):
             continue
         text_path = (path.parent / data["text"]).resolve()
+        if not text_path.is_relative_to(project.root.resolve()):
+            problems.add(path, f"text file {data['text']!r} lies outside the corpus",
+                         "copy the source text into sources/texts/ and name it there",
+                         path=("text",))
+            continue
         if not text_path.is_file():
             problems.add(path, f"text file {data['text']!r} not found",
                          "put the source text next to the metadata or fix `text:`", path=("text",))
@@ -238,6 +265,8 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
     concepts: dict[str, Concept] = {}
     ctx = Context(sources, {}, check_quotes)
     for path in sorted(project.concepts_dir.glob("*.yaml")):
+        if outside_corpus(project, path, problems, "concept file"):
+            continue
         data = read_yaml(path, problems)
         if data is None or not check_schema(path, data, "concept", problems):
             continue
@@ -451,7 +480,11 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
     files = sorted(project.cases_dir.glob("*.yaml")) if case_files is None else list(case_files)
     cases: dict[str, Case] = {}
     orgs: dict[str, tuple[Organisation, Path]] = {}
+    cases_dir = project.cases_dir.resolve()
     for path in files:
+        if path.absolute().parent.resolve() == cases_dir and outside_corpus(
+                project, path, problems, "case file"):
+            continue
         case = load_case(path, ctx, problems)
         if case is None:
             continue

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64  # a case file is about 6 levels deep
 
 
 class YamlError(Exception):
@@ -67,28 +68,44 @@ def load(path: Path) -> Any:
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: say where, on one line
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlError(
+            f"control character U+{exc.character:04X} is not allowed in YAML",
+            "delete it (it is invisible in most editors; retype the text around it)",
+            line, column,
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", "check the file's syntax") from None
+    except RecursionError:  # pragma: no cover - libyaml stops flow nesting first
+        raise YamlError(f"nested more than {MAX_DEPTH} levels deep",
+                        "a case file needs only a few levels; check the indentation") from None
     _refuse_aliases(data)
     return data
 
 
 def _refuse_aliases(data: Any) -> None:
-    """Refuse YAML anchors/aliases: case files never need them and they enable alias bombs.
+    """Refuse YAML anchors/aliases and deep nesting: case files need neither, and they enable
+    alias bombs and recursion errors in the checks that follow.
 
     An alias makes two places share one Python object, so a walk that meets the same
     container twice has found one (a billion-laughs document stops here at once).
     """
     seen: set[int] = set()
-    stack = [data]
+    stack = [(data, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if isinstance(node, (dict, list)):
             if id(node) in seen:
                 raise YamlError("YAML anchors and aliases (& and *) are not allowed",
                                 "write the repeated part out in full")
+            if depth >= MAX_DEPTH:  # later checks (JSON Schema) recurse; stop before they do
+                raise YamlError(f"nested more than {MAX_DEPTH} levels deep",
+                                "a case file needs only a few levels; check the indentation")
             seen.add(id(node))
-            stack.extend(node.values() if isinstance(node, dict) else node)
+            stack.extend((child, depth + 1)
+                         for child in (node.values() if isinstance(node, dict) else node))
 
 
 def roundtrip_yaml() -> YAML:

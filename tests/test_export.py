@@ -111,6 +111,7 @@ def test_network_export_loads_in_networkx(exported, model, fmt):
     org = graph.nodes["org/gemeente-maastricht"]
     assert (org["type"], org["level"], org["label"]) == ("organisation", "gemeente",
                                                         "Gemeente Maastricht")
+    assert org["identifier"] == "gemeente-maastricht"
     assert graph.nodes["case/maastricht-2025"]["kind"] == "case"
     relations = {d["relation"] for _, _, d in graph.edges(data=True)}
     assert relations == {"linkedTo", "hasOrganisation", "source"}
@@ -175,6 +176,7 @@ def ftm_entities(exported) -> list[dict]:
 
 
 def test_ftm_lines_are_valid_entities(ftm_entities):
+    pytest.importorskip("followthemoney", reason="install the ftm extra (make test-deps)")
     from followthemoney import model
     from followthemoney.types import registry
 

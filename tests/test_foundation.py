@@ -302,3 +302,8 @@ def test_every_command_has_help_with_an_example(runner, cli):
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "pav-graph " in result.output and "Example" in result.output, name
+
+
+def test_generated_docs_are_current(runner, cli):
+    result = runner.invoke(cli, ["docs", "--check"])
+    assert result.exit_code == 0, f"run `pav-graph docs`: {result.output}"

@@ -279,7 +279,7 @@ def test_secretary_left_after_difference_of_opinion(store):
     # inzicht’" — the four case files that quote the whole sentence must be found, and nothing
     # outside the five municipalities the sentence names
     assert {"lelystad", "den-helder", "middelburg", "heeze-leende"} <= cases <= SECRETARY_LEFT
-    assert all(re.search(r"verschil(len)? van inzicht", r["text"], re.I) for r in rows)
+    assert all(re.search(r"verschil(len)? van inzicht", r["text"], re.IGNORECASE) for r in rows)
 
 
 def test_framework_explains(store):
@@ -430,7 +430,7 @@ def test_concept_hierarchy(store):
     rows = ask(store, "concept-hierarchy", concept="vertrek-topambtenaar")
     # ontology/concepts/essay-2025.yaml:609 and :621: broader: [vertrek-topambtenaar]
     assert {"vertrek-gemeentesecretaris", "vertrek-secretaris-generaal"} <= column(rows, "narrower")
-    secretary = [r for r in rows if r["narrower"] == "vertrek-gemeentesecretaris"][0]
+    secretary = next(r for r in rows if r["narrower"] == "vertrek-gemeentesecretaris")
     assert int(secretary["cases"]) >= 5  # essay-2025 93-94
 
 
@@ -452,7 +452,7 @@ def test_cases_by_level(store):
 def test_roles_per_level(store):
     rows = ask(store, "roles-per-level", level="rijk")
     assert column(rows, "level_id") == {"rijk"}
-    minister = [r for r in rows if r["role"] == "minister"][0]
+    minister = next(r for r in rows if r["role"] == "minister")
     # betrekkingen-2004 44-50 (Justitie, EZ, SZW); nyenrode-2023 168-170 (Gaza), 551-553 (EZK)
     assert {"justitie-minister-super-pg", "ez-minister-secretaris-generaal", "szw-minister-uwv-topman",
             "sg-vertrek-ezk-2022", "ambtenaren-protest-gaza-2023"} <= ids(minister["case_ids"])

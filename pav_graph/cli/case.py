@@ -389,17 +389,22 @@ def _explain(problems, path: Path, text: str):
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         data = {}
+    import re
+
+    lines = text.split("\n")
     for p in problems:
         if (len(p.path) == 3 and p.path[0] == "findings" and p.path[2] == "evidence"
                 and p.message.endswith("must not be empty")):
             with contextlib.suppress(Exception):
                 concept = data["findings"][p.path[1]]["concept"]
+                # `case new` notes the chosen source on the placeholder line
+                m = re.search(r"--source ([a-z0-9-]+)", lines[p.line - 1]) if p.line else None
                 p.message = f"finding '{concept}' needs evidence"
-                p.fix = (f"pav-graph case add-finding {path} --concept {concept} --source SOURCE "
-                         "--lines L --quote \"verbatim passage\"")
+                p.fix = (f"pav-graph case add-finding {path} --concept {concept} --source "
+                         f"{m.group(1) if m else 'SOURCE'} --lines L --quote \"verbatim passage\"")
         elif p.path in (("summary", "nl"), ("summary", "en")) and p.message.endswith("must not be empty"):
             p.fix = "write a summary in your own words (Dutch in nl:, English in en:)"
-    return problems
+    return sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
 
 
 # --------------------------------------------------------------------------- case validate
@@ -430,10 +435,10 @@ def validate_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
     mine = [p for p in problems.errors if p.file.resolve() in given]
     for f in files:
         ps = [p for p in mine if p.file.resolve() == f.resolve()]
-        with contextlib.suppress(OSError):
-            _explain(ps, f, f.read_text(encoding="utf-8"))
-    for p in mine:
-        click.echo(p.format(project.root))
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            ps = _explain(ps, f, f.read_text(encoding="utf-8"))
+        for p in ps:
+            click.echo(p.format(project.root))
     others = len(problems.errors) - len(mine)
     if others:
         echo_err(f"note: the corpus itself has {others} other problem(s) — `pav-graph validate` lists them")

@@ -67,7 +67,8 @@ def _print_text(report, verbose: bool) -> None:
         shown = issues if verbose or severity != "info" else issues[:INFO_SHOWN]
         for i in shown:
             where = f"{i.location}: " if i.location else ""
-            click.echo(f"  {where}{_short(i.entity)}: {i.message}")
+            entity = f"{_short(i.entity)}: " if i.entity and i.entity != i.location else ""
+            click.echo(f"  {where}{entity}{i.message}")
         if len(shown) < len(issues):
             click.echo(f"  ... and {len(issues) - len(shown)} more (use --verbose or --format json)")
         if issues and issues[0].fix:
@@ -114,7 +115,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     for key, title in (("cases_per_level", "cases per level of government"),
                        ("cases_per_source", "cases per source"),
                        ("concepts_per_kind", "concepts per kind"),
-                       ("quotes_per_source", "quotes per source")):
+                       ("quotes_per_source", "quotes per source (cases and concept definitions)")):
         click.echo(f"\n{title}:")
         width = max((len(k) for k in data[key]), default=0)
         for k, n in data[key].items():

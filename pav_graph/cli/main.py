@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("pav_graph.cli.core:show", "Show one case with its evidence."),
     "queries": ("pav_graph.cli.query:queries", "List the named queries of the query library."),
     "query": ("pav_graph.cli.query:query", "Run a named query or a .rq file."),
+    "cookbook": ("pav_graph.cli.cookbook:cookbook", "Regenerate docs/query-cookbook.md from the query library."),
     "docs": ("pav_graph.cli.docs:docs", "Regenerate docs/cases.md and docs/ontology-reference.md."),
     "serve": ("pav_graph.cli.serve:serve", "Serve a read-only SPARQL endpoint and the site."),
     "push": ("pav_graph.cli.push:push", "Upload the graph to a triple store (Graph Store Protocol)."),
