@@ -363,8 +363,8 @@ def test_add_finding_to_a_corpus_case_keeps_comments_and_only_appends(run, corpu
     new_lines = ["      - source: essay-2025", "        lines: 57", f'        quote: "{WANTROUWEN}"']
     # the file is the old file with exactly these three lines inserted in one place
     b, a = before.split("\n"), after.split("\n")
-    i = a.index(new_lines[0])
-    assert a[i:i + 3] == new_lines and a[:i] + a[i + 3:] == b
+    (i,) = [k for k in range(len(a)) if a[k:k + 3] == new_lines]
+    assert a[:i] + a[i + 3:] == b
     assert sum(ln.lstrip().startswith("#") for ln in a) == sum(ln.lstrip().startswith("#") for ln in b)
 
 

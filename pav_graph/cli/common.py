@@ -24,6 +24,25 @@ def project_from(ctx: click.Context) -> Project:
         raise click.UsageError(str(exc)) from None
 
 
+CORPUS_DIRS = ("cases", "ontology", "sources", "queries")
+
+
+def refuse_corpus_target(ctx: click.Context, out: Path) -> None:
+    """An output path (export, site) may not replace the corpus or anything in it: ``export
+    --format csv --force cases`` once swapped cases/ for six CSV tables."""
+    corpus = (ctx.find_root().obj or {}).get("corpus")
+    try:
+        root = Project.find(corpus).root.resolve()
+    except ProjectNotFound:
+        return
+    target = out.resolve()
+    inputs = [root / name for name in CORPUS_DIRS]
+    if root.is_relative_to(target) or any(target.is_relative_to(d) for d in inputs):
+        raise click.UsageError(
+            f"{out}: would overwrite the corpus at {root} — write outside "
+            f"{', '.join(n + '/' for n in CORPUS_DIRS)} (e.g. {root.name}/site or /tmp/out)")
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 

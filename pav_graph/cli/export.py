@@ -43,6 +43,9 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
         if fmt is None:
             raise click.UsageError(f"cannot tell the format from {out.name!r}: pass --format "
                                    f"({'|'.join(FORMATS)})")
+    from pav_graph.cli.common import refuse_corpus_target
+
+    refuse_corpus_target(ctx, out)
     if out.exists() and not force:
         what = "directory" if out.is_dir() else "file"
         raise click.UsageError(f"{out} exists ({what}); pass --force to replace it, "

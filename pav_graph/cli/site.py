@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pav_graph.cli.common import built_store, echo_err, project_from
+from pav_graph.cli.common import built_store, echo_err, project_from, refuse_corpus_target
 
 
 @click.command()
@@ -29,6 +29,7 @@ def site(ctx: click.Context, outdir: Path) -> None:
     from pav_graph.site import SiteError, build_site
 
     project = project_from(ctx)
+    refuse_corpus_target(ctx, outdir)
     store = built_store(ctx)
     problems = Problems()
     sources = load_sources(project, problems)
