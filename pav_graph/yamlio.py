@@ -20,6 +20,30 @@ try:  # the C loader is present in every PyYAML wheel; fall back for exotic buil
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+
+class _StrictLoader(_Loader):
+    """The safe loader, refusing a key that appears twice in one mapping: YAML parsers keep the
+    last one silently, so a second ``findings:`` block would wipe out the first."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: set = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key; the base class reports it
+                    continue
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"found the key {key!r} twice", key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64  # a case file is about 6 levels deep
 
@@ -58,12 +82,14 @@ def load(path: Path) -> Any:
     """Parse a YAML file into plain Python data (dict, list, str, int, ...)."""
     text = read_text(path)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        twice = "twice" in str(exc.problem)
         raise YamlError(
             f"invalid YAML: {message}",
+            "merge the two into one (the second would silently replace the first)" if twice else
             "check indentation, colons and quotes on this line (quote text that contains ': ')",
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,

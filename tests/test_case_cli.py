@@ -201,7 +201,7 @@ def test_interactive_new_in_a_real_terminal(corpus_copy, tmp_path):
 
     def screen() -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", session, "-S", "-200"],
-                              capture_output=True, text=True).stdout
+                              capture_output=True, text=True, check=False).stdout
 
     def answer(prompt: str, keys: str) -> None:
         deadline = time.monotonic() + 60
@@ -238,7 +238,7 @@ def test_interactive_new_in_a_real_terminal(corpus_copy, tmp_path):
         assert "EXIT=0" in text, text
         assert "found at lines 53" in text
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
     body = out.read_text(encoding="utf-8")
     assert "id: oefen-tty" in body and "lines: 53" in body and "level: gemeente" in body
 
@@ -524,7 +524,7 @@ def test_the_corpus_comes_from_the_flag_the_environment_or_the_directory(corpus_
 
     def ids(cwd: Path, extra_env: dict, *flags: str) -> set[str]:
         r = subprocess.run([*PAV, *flags, "case", "list", "--format", "json"], cwd=cwd,
-                           env={**env, **extra_env}, capture_output=True, text=True)
+                           env={**env, **extra_env}, capture_output=True, text=True, check=False)
         assert r.returncode == 0, r.stderr
         import json
 
@@ -536,15 +536,16 @@ def test_the_corpus_comes_from_the_flag_the_environment_or_the_directory(corpus_
     assert ids(elsewhere, {}, "--corpus", str(corpus_copy)) == expected
     assert ids(elsewhere, {"PAV_GRAPH_CORPUS": str(corpus_copy)}) == expected
     assert ids(corpus_copy / "cases", {}) == expected
-    r = subprocess.run([*PAV, "case", "list"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    r = subprocess.run([*PAV, "case", "list"], cwd=elsewhere, env=env, capture_output=True, text=True,
+                       check=False)
     assert r.returncode == 2 and "PAV_GRAPH_CORPUS" in r.stderr
 
 
 def test_shell_completion_offers_vocabulary_ids(corpus_copy):
     env = {**os.environ, "_PAV_GRAPH_COMPLETE": "bash_complete", "PAV_GRAPH_CORPUS": str(corpus_copy),
            "COMP_WORDS": "pav-graph case new --role gemeentes", "COMP_CWORD": "4"}
-    r = subprocess.run([*PAV], env=env, capture_output=True, text=True)
+    r = subprocess.run([*PAV], env=env, capture_output=True, text=True, check=False)
     assert "plain,gemeentesecretaris" in r.stdout, r.stdout + r.stderr
     env["COMP_WORDS"], env["COMP_CWORD"] = "pav-graph case add-finding maastr", "3"
-    r = subprocess.run([*PAV], env=env, capture_output=True, text=True)
+    r = subprocess.run([*PAV], env=env, capture_output=True, text=True, check=False)
     assert "plain,maastricht-2025" in r.stdout

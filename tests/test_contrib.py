@@ -292,7 +292,7 @@ def test_the_lock_makes_a_second_writer_wait(corpus_copy, tmp_path):
         time.sleep(3)
         assert proc.poll() is None, proc.communicate()  # still waiting for the lock
         assert not (corpus_copy / "cases" / "oefen-wacht.yaml").exists()
-    out, err = proc.communicate(timeout=120)
+    _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "waiting for another pav-graph write" in err
     assert (corpus_copy / "cases" / "oefen-wacht.yaml").is_file()

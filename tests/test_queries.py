@@ -276,9 +276,8 @@ def test_secretary_left_after_difference_of_opinion(store):
     cases = column(rows, "case_id")
     # essay-2025 93-94: "Gemeentesecretarissen vertrekken in Lelystad, Den Helder, Middelburg,
     # Heeze-Leende en Maastricht, vaak met de formulering dat er sprake was van een ‘verschil van
-    # inzicht’" — the four case files that quote the whole sentence must be found, and nothing
-    # outside the five municipalities the sentence names
-    assert {"lelystad", "den-helder", "middelburg", "heeze-leende"} <= cases <= SECRETARY_LEFT
+    # inzicht’" — all five municipalities the sentence names, and nothing else
+    assert cases == SECRETARY_LEFT
     assert all(re.search(r"verschil(len)? van inzicht", r["text"], re.IGNORECASE) for r in rows)
 
 
