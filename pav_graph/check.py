@@ -137,6 +137,7 @@ class Locator:
     def __init__(self, project: Project, corpus=None):
         self.project, self.corpus = project, corpus
         self._lines: dict[Path, list[str]] = {}
+        self._subjects: dict[Path, set[str]] = {}
 
     def _rel(self, path: Path) -> str:
         try:
@@ -176,12 +177,33 @@ class Locator:
                     found = self._find(path, rf"^(pg:{name}|<{re.escape(entity)}>)\s")
                     if found:
                         return found
-        if entity.startswith(("http://", "https://")):  # asserted in a TBox file, e.g. an extension
-            for path in ontology_files(self.project):
-                if path.is_file():
-                    found = self._find(path, rf"^\s*<{re.escape(entity)}>")
-                    if found:
-                        return found
+        return self.in_tbox(entity)
+
+    def in_tbox(self, entity: str) -> str:
+        """The TBox file (and line) that makes statements about ``entity`` (an IRI), or ""."""
+        from pav_graph.build import ontology_files
+
+        if not entity.startswith(("http://", "https://")):
+            return ""
+        # the IRI as written in full, or as a prefixed name (pgid:concept\/x, pg:X) whose local
+        # part may escape '/'
+        from pav_graph.rdf import ID
+
+        if entity.startswith(ID):
+            tail = entity[len(ID):]
+        else:
+            tail = re.split(r"[#/]", entity)[-1]
+        local = re.escape(tail).replace("/", r"\\?/")
+        written = "(<" + re.escape(entity) + r">|[\w-]*:" + local + r"(\s|;|,|\.|$))"
+        for path in ontology_files(self.project):
+            if path not in self._subjects:
+                try:
+                    self._subjects[path] = {q.subject.value for q in ox.parse(
+                        path=str(path), format=ox.RdfFormat.TURTLE) if isinstance(q.subject, ox.NamedNode)}
+                except (OSError, SyntaxError, ValueError):
+                    self._subjects[path] = set()
+            if entity in self._subjects[path]:
+                return self._find(path, rf"^\s*{written}") or self._rel(path)
         return ""
 
 
@@ -287,7 +309,6 @@ def diagnose_inconsistency(project: Project, store: ox.Store, reasoner_message: 
     here and reported one by one, with the file that makes the assertion when it is a TBox file.
     Otherwise the reasoner's own message is reported.
     """
-    from pav_graph.build import ontology_files
     from pav_graph.rdf import ID, ONTO
 
     def short(iri: str) -> str:
@@ -297,11 +318,7 @@ def diagnose_inconsistency(project: Project, store: ox.Store, reasoner_message: 
     issues = []
     for r in select_local(store, DISJOINT_Q).rows:
         x, c1, c2 = str(r["x"]), str(r["c1"]), str(r["c2"])
-        where = ""
-        for path in ontology_files(project):
-            if path.is_file() and x in path.read_text(encoding="utf-8"):
-                where = locate._rel(path)
-                break
+        where = locate.in_tbox(x) if isinstance(locate, Locator) else ""
         issues.append(Issue(
             "reasoner", "error", x,
             f"the reasoner (HermiT) finds the graph inconsistent: {short(x)} is both a {short(c1)} "

@@ -422,9 +422,13 @@ def read_source_text(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ContribError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})",
                            "save it as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 IN > OUT`)") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ContribError(f"{path}: the text is empty", "give the plain text of the document")
+    return _normal_line_ends(text)
+
+
+def _normal_line_ends(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -456,7 +460,7 @@ def register_source(project: Project, sid: str, text_file: Path, *, type_: str,
             raise ContribError(f"source {sid!r} already exists (sources/{sid}.yaml)",
                                "choose another --id")
         for other in vocab.sources.values():
-            if hashlib.sha256(other.text.raw.encode()).hexdigest() == digest:
+            if hashlib.sha256(_normal_line_ends(other.text.raw).encode()).hexdigest() == digest:
                 raise ContribError(f"{text_file} has the same text as source {other.id!r}",
                                    f"cite {other.id!r} instead of registering it again")
         atomic.write_text(text_path, text)

@@ -378,7 +378,11 @@ def load_case(path: Path, ctx: Context, problems: Problems) -> Case | None:
             problems.add(path, f"duplicate organisation id {o['id']!r}", "give each organisation its own id",
                          path=("organisations", i, "id"))
         seen.add(o["id"])
-        orgs.append(Organisation(o["id"], o["name"], o["level"]))
+        orgs.append(Organisation(o["id"], o["name"], o["level"], o.get("involvement", "setting")))
+    if orgs and all(o.involvement == "party" for o in orgs):
+        problems.add(path, "no organisation where the case takes place",
+                     "mark at least one organisation without `involvement: party`",
+                     path=("organisations",))
 
     period = Period()
     for key in ("start", "end"):

@@ -100,6 +100,7 @@ class Organisation:
     id: str
     name: str
     level: str
+    involvement: str = "setting"  # setting: the case takes place here; party: takes part from outside
 
 
 @dataclass
@@ -193,7 +194,8 @@ class Case:
 
     @property
     def levels(self) -> list[str]:
-        return sorted({o.level for o in self.organisations})
+        """Levels of government of the organisations where the case takes place."""
+        return sorted({o.level for o in self.organisations if o.involvement == "setting"})
 
 
 @dataclass

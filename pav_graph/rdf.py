@@ -245,7 +245,8 @@ def case_triples(case: Case) -> Iterator[ox.Triple]:
 
     for org in case.organisations:
         o = org_iri(org.id)
-        yield ox.Triple(c, P("hasOrganisation"), o)
+        link = "hasOrganisation" if org.involvement == "setting" else "involvesOrganisation"
+        yield ox.Triple(c, P(link), o)
         yield ox.Triple(o, A, P("Organisation"))
         yield ox.Triple(o, LABEL, lit(org.name, "nl"))
         yield ox.Triple(o, P("level"), N(f"{ID}level/{org.level}"))
@@ -327,6 +328,13 @@ def case_triples(case: Case) -> Iterator[ox.Triple]:
 
 def corpus_triples(corpus: Corpus) -> Iterator[ox.Triple]:
     """All asserted triples of the corpus (without the TBox and without inferences)."""
+    yield from vocabulary_triples(corpus)
+    for case in corpus.cases.values():
+        yield from case_triples(case)
+
+
+def vocabulary_triples(corpus: Corpus) -> Iterator[ox.Triple]:
+    """The part every case shares: schemes, sources, concepts and composite patterns."""
     yield from scheme_triples()
     for source in corpus.sources.values():
         yield from source_triples(source)
@@ -334,8 +342,17 @@ def corpus_triples(corpus: Corpus) -> Iterator[ox.Triple]:
         yield from concept_triples(concept)
     for pattern in corpus.composites.values():
         yield from composite_triples(pattern)
-    for case in corpus.cases.values():
-        yield from case_triples(case)
+
+
+def case_id_of(term) -> str | None:
+    """The case id of a case IRI or of a node under it (``…/case/<id>/finding/x``), else None."""
+    value = term.value if isinstance(term, ox.NamedNode) else ""
+    if not value.startswith(_CASE_PREFIX):
+        return None
+    return value[len(_CASE_PREFIX):].split("/", 1)[0]
+
+
+_CASE_PREFIX = f"{ID}case/"
 
 
 def ontology_triples(path) -> list[ox.Triple]:

@@ -8,15 +8,31 @@ an explanation (which finding, event, role ... supplied each required concept).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from pav_graph import __version__ as _VERSION
+from pav_graph.atomic import write_text
 from pav_graph.model import Corpus
-from pav_graph.rdf import ID, ONTO
+from pav_graph.rdf import ID, ONTO, OWL, RDF, RDFS, case_id_of
 
 log = logging.getLogger(__name__)
+
+_CASE = f"{ID}case/"
+_LINKED = f"{ONTO}linkedTo"
+RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (RDF + n for n in ("type", "first", "rest", "nil"))
+RDFS_DOMAIN, RDFS_SUBPROPERTY = RDFS + "domain", RDFS + "subPropertyOf"
+OWL_SAME_AS, OWL_EQUIVALENT, OWL_INTERSECTION = (OWL + n for n in ("sameAs", "equivalentClass",
+                                                                  "intersectionOf"))
+OWL_HAS_VALUE, OWL_ON_PROPERTY, OWL_RESTRICTION = OWL + "hasValue", OWL + "onProperty", OWL + "Restriction"
+OWL_INVERSE, OWL_CHAIN, OWL_EQUIVALENT_PROPERTY = (OWL + n for n in ("inverseOf", "propertyChainAxiom",
+                                                                    "equivalentProperty"))
+OWL_TRANSITIVE, OWL_SYMMETRIC = OWL + "TransitiveProperty", OWL + "SymmetricProperty"
 
 
 class InconsistentOntology(Exception):
@@ -51,26 +67,46 @@ def reasoning_view(triples) -> bytes:
     return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES)
 
 
-def classify(corpus: Corpus, triples) -> Classification:
-    """Run HermiT on the reasoning view of the graph; raise InconsistentOntology."""
-    import time
+def classify(corpus: Corpus, triples, *, shared=None, cache_dir: Path | None = None) -> Classification:
+    """Consistency with HermiT, classification per case; raise InconsistentOntology.
 
-    import owlready2
+    HermiT on the whole graph grows with the corpus (≈5 s for 34 cases, ≈50 s for 100), so the
+    work is split where the ontology allows it:
 
+    1. HermiT checks the *shared* part — TBox, vocabulary, composite definitions, organisations,
+       and any case that a hand-written (TBox) triple mentions — once; a consistent verdict is
+       cached under ``cache_dir`` keyed by the content of what HermiT saw.
+    2. Each case is classified by the rule the defined classes state: a composite pattern is
+       ``Case ⊓ ∃linkedTo.{c1} ⊓ … ⊓ ∃linkedTo.{cn}`` and nothing else in the ontology can derive
+       ``linkedTo`` (no inverse, chain or sameAs; only its sub-properties, which the build also
+       materialises), so a case is an instance iff it is linked to every ci. This is checked on
+       the triples themselves, not on the model.
+
+    When the definitions or the property axioms take any other shape, the rule would not be
+    equivalent and the whole graph goes to HermiT as before (:func:`classify_with_hermit`).
+    ``tests/test_reason_equivalence.py`` compares both on the real corpus. ``shared`` (the
+    triples of TBox + vocabulary) may be given by the caller; otherwise it is derived.
+    """
     start = time.perf_counter()
-    world = owlready2.World()
-    onto = world.get_ontology("https://w3id.org/pav-graph/build")
-    onto.load(fileobj=io.BytesIO(reasoning_view(triples)), format="ntriples")
-    try:
-        with onto:
-            owlready2.sync_reasoner_hermit(
-                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
-            )
-    except owlready2.OwlReadyInconsistentOntologyError as exc:
-        raise InconsistentOntology(_explain(world, str(exc))) from None
-    except owlready2.OwlReadyJavaError as exc:
-        raise InconsistentOntology(f"the reasoner failed: {_first_line(str(exc))}") from None
+    triples = list(triples)
+    if shared is None:
+        shared = shared_triples(corpus, triples)
+    shared = list(shared)
+    rule = composite_rule(corpus, shared)
+    family = _linked_family(shared)
+    if rule is None or family is None:
+        matches = classify_with_hermit(corpus, triples).matches
+        return Classification(matches, time.perf_counter() - start)
+    named = _cases_named_in(shared, corpus)
+    checked = shared + ([t for t in triples if case_id_of(t.subject) in named] if named else [])
+    check_consistency(checked, cache_dir)
+    return Classification(rule_matches(triples, rule, family), time.perf_counter() - start)
 
+
+def classify_with_hermit(corpus: Corpus, triples) -> Classification:
+    """HermiT on the reasoning view of the whole graph (the reference; slow at scale)."""
+    start = time.perf_counter()
+    world = _hermit(reasoning_view(triples))
     matches: dict[str, list[str]] = {}
     for pattern_id in corpus.composites:
         cls = world[f"{ONTO}Pattern-{pattern_id}"]
@@ -82,6 +118,168 @@ def classify(corpus: Corpus, triples) -> Classification:
                     found.append(iri.rsplit("/", 1)[1])
         matches[pattern_id] = sorted(found)
     return Classification(matches, time.perf_counter() - start)
+
+
+def _hermit(ntriples: bytes):
+    """Load N-Triples into a fresh owlready2 world and run HermiT; returns the world."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology("https://w3id.org/pav-graph/build")
+    onto.load(fileobj=io.BytesIO(ntriples), format="ntriples")
+    try:
+        with onto:
+            owlready2.sync_reasoner_hermit(
+                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+            )
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        raise InconsistentOntology(_explain(world, str(exc))) from None
+    except owlready2.OwlReadyJavaError as exc:
+        raise InconsistentOntology(f"the reasoner failed: {_first_line(str(exc))}") from None
+    return world
+
+
+def check_consistency(triples, cache_dir: Path | None = None) -> bool:
+    """HermiT consistency of ``triples`` (their reasoning view); True when the cache answered."""
+    import owlready2
+
+    view = reasoning_view(triples)
+    key = hashlib.sha256(view + owlready2.__name__.encode() + _VERSION.encode()).hexdigest()[:24]
+    marker = cache_dir / f"consistent-{key}" if cache_dir else None
+    if marker is not None and marker.is_file():
+        return True
+    _hermit(view)
+    if marker is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        write_text(marker, "HermiT found these triples consistent\n")
+    return False
+
+
+def shared_triples(corpus: Corpus, triples) -> list:
+    """The triples that are not generated from a case file (TBox, vocabulary, hand-written)."""
+    from pav_graph.rdf import case_triples
+
+    generated = {t for case in corpus.cases.values() for t in case_triples(case)}
+    seen: set = set()
+    out = []
+    for t in triples:
+        if t not in generated and t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def _cases_named_in(shared, corpus: Corpus) -> set[str]:
+    named = set()
+    for t in shared:
+        for term in (t.subject, t.object):
+            cid = case_id_of(term)
+            if cid in corpus.cases:
+                named.add(cid)
+    return named
+
+
+def composite_rule(corpus: Corpus, shared) -> dict[str, set[str]] | None:
+    """pattern id -> IRIs of the required concepts, when the OWL definitions allow the rule.
+
+    None when any definition or axiom could make HermiT conclude something the rule does not:
+    a definition of another shape, extra axioms on a pattern class, sameAs, or an inverse,
+    chain, equivalent or transitive property in the linkedTo family.
+    """
+    import pyoxigraph as ox
+
+    by_subject: dict = {}
+    for t in shared:
+        by_subject.setdefault(t.subject, []).append(t)
+    family = _linked_family(shared)
+    if family is None or not any(
+        t.subject.value == _LINKED and t.predicate.value == RDFS_DOMAIN
+        and t.object.value == f"{ONTO}Case" for t in by_subject.get(ox.NamedNode(_LINKED), [])
+    ):
+        return None
+    pattern_classes = {f"{ONTO}Pattern-{pid}": pid for pid in corpus.composites}
+    for t in shared:
+        if t.predicate.value == OWL_SAME_AS:
+            return None
+        obj = getattr(t.object, "value", None)
+        if obj in pattern_classes and t.predicate.value != f"{ONTO}patternClass":
+            return None  # something else is declared a subclass or an instance of a pattern
+    allowed = {(RDF_TYPE, OWL + "Class"), (RDFS + "subClassOf", f"{ONTO}Case")}
+    rule: dict[str, set[str]] = {}
+    for cls_iri, pid in pattern_classes.items():
+        for t in by_subject.get(ox.NamedNode(cls_iri), []):
+            pair = (t.predicate.value, getattr(t.object, "value", None))
+            if pair not in allowed and t.predicate.value not in (OWL_EQUIVALENT, RDFS + "label"):
+                return None  # e.g. a disjointness that HermiT would turn into an inconsistency
+        required = _definition(by_subject, ox.NamedNode(cls_iri))
+        expected = {f"{ID}concept/{c}" for c in corpus.composites[pid].all_of}
+        if required is None or required != expected:
+            return None
+        rule[pid] = required
+    return rule
+
+
+def _definition(by_subject, cls) -> set[str] | None:
+    """The concepts of ``cls ≡ Case ⊓ ∃linkedTo.{c1} ⊓ …``; None for any other shape."""
+    equivalents = [t.object for t in by_subject.get(cls, []) if t.predicate.value == OWL_EQUIVALENT]
+    if len(equivalents) != 1:
+        return None
+    lists = [t.object for t in by_subject.get(equivalents[0], [])
+             if t.predicate.value == OWL_INTERSECTION]
+    if len(lists) != 1 or len(by_subject.get(equivalents[0], [])) != 2:
+        return None  # exactly: a owl:Class ; owl:intersectionOf (...)
+    members, node = [], lists[0]
+    while getattr(node, "value", None) != RDF_NIL:
+        props = {t.predicate.value: t.object for t in by_subject.get(node, [])}
+        if set(props) != {RDF_FIRST, RDF_REST}:
+            return None
+        members.append(props[RDF_FIRST])
+        node = props[RDF_REST]
+    required: set[str] = set()
+    has_case = False
+    for m in members:
+        if getattr(m, "value", None) == f"{ONTO}Case":
+            has_case = True
+            continue
+        props = {(t.predicate.value, getattr(t.object, "value", None)) for t in by_subject.get(m, [])}
+        values = [o for p, o in props if p == OWL_HAS_VALUE]
+        if (len(props) != 3 or (RDF_TYPE, OWL_RESTRICTION) not in props
+                or (OWL_ON_PROPERTY, _LINKED) not in props or len(values) != 1):
+            return None
+        required.add(values[0])
+    return required if has_case else None
+
+
+def _linked_family(shared) -> set[str] | None:
+    """linkedTo and its sub-properties; None when a property axiom could derive more links."""
+    sub: dict[str, set[str]] = {}
+    for t in shared:
+        if t.predicate.value == RDFS_SUBPROPERTY and hasattr(t.object, "value"):
+            sub.setdefault(t.object.value, set()).add(t.subject.value)
+    family, todo = set(), [_LINKED]
+    while todo:
+        p = todo.pop()
+        if p not in family:
+            family.add(p)
+            todo.extend(sub.get(p, ()))
+    risky = {OWL_INVERSE, OWL_CHAIN, OWL_EQUIVALENT_PROPERTY}
+    for t in shared:
+        s, o = getattr(t.subject, "value", None), getattr(t.object, "value", None)
+        if t.predicate.value in risky and (s in family or o in family):
+            return None
+        if t.predicate.value == RDF_TYPE and s in family and o in (OWL_TRANSITIVE, OWL_SYMMETRIC):
+            return None
+    return family
+
+
+def rule_matches(triples, rule: dict[str, set[str]], family: set[str]) -> dict[str, list[str]]:
+    """Which cases are linked (through linkedTo or a sub-property) to all required concepts."""
+    linked: dict[str, set[str]] = {}
+    for t in triples:
+        if t.predicate.value in family and t.subject.value.startswith(_CASE):
+            linked.setdefault(t.subject.value, set()).add(t.object.value)
+    return {pid: sorted(iri.rsplit("/", 1)[1] for iri, concepts in linked.items() if required <= concepts)
+            for pid, required in rule.items()}
 
 
 def _first_line(text: str) -> str:

@@ -67,7 +67,14 @@ CASE_SCHEMA = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "properties": {"id": ID, "name": TEXT, "level": {"enum": LEVELS}},
+                "properties": {
+                    "id": ID, "name": TEXT, "level": {"enum": LEVELS},
+                    "involvement": {
+                        "enum": ["setting", "party"],
+                        "description": "setting (default): the case takes place here; party: a body "
+                        "that takes part from outside (researcher, union, press, party, company)",
+                    },
+                },
                 "required": ["id", "name", "level"],
                 "additionalProperties": False,
             },

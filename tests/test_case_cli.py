@@ -236,7 +236,7 @@ def test_interactive_new_in_a_real_terminal(corpus_copy, tmp_path):
             time.sleep(0.1)
         text = screen()
         assert "EXIT=0" in text, text
-        assert "found at lines 53" in text
+        assert "found at line 53" in text
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
     body = out.read_text(encoding="utf-8")
@@ -471,6 +471,11 @@ def test_source_add_normalises_line_ends_and_refuses_bad_input(run, tmp_path, co
     r = run("source", "add", "--id", "oefen-latin", "--text", latin, "--type", "report")
     assert r.exit_code == 1 and "latin.txt:2: not UTF-8 text (byte 0xf6)" in r.output
     assert not (corpus_copy / "sources" / "oefen-latin.yaml").exists()
+    essay = corpus_copy / "sources" / "texts" / "004_533bc91a8930cfed.txt"
+    crlf = tmp_path / "essay-crlf.txt"
+    crlf.write_bytes(essay.read_bytes().replace(b"\n", b"\r\n"))
+    r = run("source", "add", "--id", "oefen-kopie", "--text", crlf, "--type", "essay")
+    assert r.exit_code == 1 and "the same text as source 'essay-2025'" in r.output
 
     # the new source can be quoted at once, with its line numbers
     draft = make_valid(run, tmp_path)

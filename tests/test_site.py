@@ -249,7 +249,8 @@ def url(path: Path) -> str:
 
 
 def wait_graph(page, n: int = 1) -> None:
-    page.wait_for_function(f"window.pgGraphs && window.pgGraphs.length >= {n}")
+    page.wait_for_function(
+        f"window.pgGraphs && window.pgGraphs.length >= {n} && window.pgGraphs.every(g => g.ready)")
 
 
 @browser

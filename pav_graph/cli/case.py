@@ -338,7 +338,8 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
                     chosen = click.prompt("It stands more than once; which lines",
                                           type=click.Choice(places))
                     first, last = (int(x) for x in chosen.split("-"))
-                click.echo(f"  found at lines {casefile.lines_value(first, last)}")
+                click.echo(f"  found at line{'s' if last > first else ''} "
+                           f"{casefile.lines_value(first, last)}")
                 evidence[cid] = casefile.NewEvidence(source, first, last, text)
                 break
 

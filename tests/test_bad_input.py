@@ -1,0 +1,463 @@
+"""Bad input through the real command line: every refusal is one clear line, never a traceback.
+
+Each bad file is fed to ``pav-graph validate`` (as a file outside the corpus), ``pav-graph case
+add --no-build`` and ``pav-graph build`` (placed in cases/ of a copy of the corpus), each in a
+real subprocess. The checks are the same for all: exit code 1 or 2 (never 70, the internal-error
+code of :func:`pav_graph.cli.main.main`), no "Traceback", a message that names the file and says
+what to do, no line longer than 2,000 characters (nothing echoes a 50 MB file back), and the
+corpus byte-for-byte as it was (hashed before and after).
+
+The good base case is the real ``cases/heeze-leende.yaml`` under a new id; its quotes verify
+against sources/texts (essay-2025 l. 92-94, 239-241), so each bad variant differs from a valid
+file in exactly the one way it names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_CASE = ROOT / "cases" / "heeze-leende.yaml"
+NEW_ID = "proef-casus"
+MAX_LINE = 2000
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    seconds: float
+    max_rss_mb: float
+
+
+def pav(corpus: Path, *args: str, cwd: Path | None = None, build_dir: Path | None = None,
+        timeout: float = 180) -> Run:
+    """Run ``pav-graph --corpus CORPUS ARGS`` in a subprocess; stdout and stderr together."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PAV_GRAPH_BUILD=str(
+        build_dir or corpus.parent / "build"))
+    env.pop("PAV_GRAPH_CORPUS", None)
+    env.pop("PAV_GRAPH_DEBUG", None)
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), *args],
+                            cwd=cwd or corpus, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"pav-graph {' '.join(args)} did not finish in {timeout} s") from None
+    # ru_maxrss of the children reaped so far: an upper bound for this one (KiB on Linux)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Run(proc.returncode, out.decode("utf-8", "replace"), time.monotonic() - started, rss)
+
+
+def tree_hash(root: Path) -> str:
+    """A digest of every file name, symlink target and file content under ``root``.
+
+    ``cases/.lock`` is left out: it is the (empty) lock file `case add` holds while it checks,
+    not corpus content."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel == "cases/.lock":
+            continue
+        h.update(rel.encode() + b"\0")
+        if path.is_symlink():
+            h.update(b"->" + os.readlink(path).encode())
+        elif path.is_file():
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def assert_clean_refusal(run: Run, name: str, expect: str) -> None:
+    """Exit 1/2, the expected message, the file named, a fix given, no traceback."""
+    assert run.code in (1, 2), f"exit {run.code}:\n{run.out[-3000:]}"
+    assert "Traceback" not in run.out, run.out[-3000:]
+    assert "internal error" not in run.out, run.out[-3000:]
+    assert expect in run.out, f"expected {expect!r} in:\n{run.out[-3000:]}"
+    lines = [line for line in run.out.splitlines() if expect in line]
+    assert any(name in line for line in lines), f"{name} not named in: {lines}"
+    assert any(" — " in line for line in lines), f"no fix offered in: {lines}"
+    assert max(len(line) for line in run.out.splitlines()) <= MAX_LINE
+
+
+def base_data() -> dict:
+    data = yaml.safe_load(BASE_CASE.read_text(encoding="utf-8"))
+    data["id"] = NEW_ID
+    return data
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:  # a shared object is written out twice
+        return True
+
+
+def dump(data) -> bytes:
+    return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False,
+                     width=200).encode("utf-8")
+
+
+def edit(change: Callable[[dict], object]) -> bytes:
+    data = base_data()
+    change(data)
+    return dump(data)
+
+
+def text_edit(old: str, new: str) -> bytes:
+    text = dump(base_data()).decode("utf-8")
+    assert old in text, old
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+def _billion_laughs() -> bytes:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _deep_block(depth: int) -> bytes:
+    text = f"id: {NEW_ID}\nlabel:\n"
+    for i in range(depth):
+        text += "  " * (i + 1) + f"k{i}:\n"
+    return (text + "  " * (depth + 1) + "end\n").encode()
+
+
+def _big_file() -> bytes:
+    return b"# " + b"x" * (50 * 1024 * 1024) + b"\n"
+
+
+# --------------------------------------------------------------------------- the bad inputs
+
+
+@dataclass
+class Bad:
+    name: str
+    content: Callable[[], bytes]
+    expect: str
+    filename: str = f"{NEW_ID}.yaml"
+
+
+def _del(key):
+    return lambda d: d.pop(key)
+
+
+BAD = [
+    Bad("malformed-flow", lambda: text_edit("label:\n", "label: {nl: \"open\n"), "invalid YAML"),
+    Bad("colon-in-plain-text", lambda: text_edit("summary:\n  nl: ", "summary:\n  nl: Let op: "),
+        "invalid YAML"),
+    Bad("tab-indentation", lambda: text_edit("\n  nl: ", "\n\tnl: "), "invalid YAML"),
+    Bad("two-documents", lambda: dump(base_data()) + b"---\nid: second\n", "invalid YAML"),
+    Bad("duplicate-key", lambda: dump(base_data()) + b"findings: []\n", "found the key 'findings' twice"),
+    Bad("python-tag", lambda: b"id: !!python/object/apply:os.system [ls]\n", "could not determine a constructor"),
+    Bad("top-level-list", lambda: dump([base_data()]), "must be a mapping"),
+    Bad("label-is-text", lambda: edit(lambda d: d.update(label="Heeze")), "label: expected object"),
+    Bad("organisations-is-mapping", lambda: edit(lambda d: d.update(organisations={"id": "x"})),
+        "organisations: expected array"),
+    Bad("lines-is-list", lambda: edit(lambda d: d["findings"][0]["evidence"][0].update(lines=[92, 93])),
+        "expected a line number or range"),
+    Bad("quote-is-number", lambda: edit(lambda d: d["findings"][0]["evidence"][0].update(quote=12)),
+        "quote: expected string"),
+    Bad("date-key", lambda: dump(base_data()) + b"2020-01-01: x\n", "unknown field '2020-01-01'"),
+    Bad("missing-id", lambda: edit(_del("id")), "missing required field 'id'"),
+    Bad("missing-summary", lambda: edit(_del("summary")), "missing required field 'summary'"),
+    Bad("missing-evidence", lambda: edit(lambda d: d["findings"][0].pop("evidence")),
+        "missing required field 'evidence'"),
+    Bad("unknown-field", lambda: edit(lambda d: d.update(sumary=d.pop("summary"))),
+        "did you mean 'summary'"),
+    Bad("unknown-concept", lambda: edit(
+        lambda d: d["findings"][0].update(concept="personen-vervangen-niet-systeen")),
+        "unknown concept 'personen-vervangen-niet-systeen'"),
+    Bad("unknown-actor", lambda: edit(lambda d: d["events"][0].update(actors=["secretaris"])),
+        "unknown actor 'secretaris'"),
+    Bad("unknown-source", lambda: edit(
+        lambda d: d["findings"][0]["evidence"][0].update(source="essay-2024")), "unknown source"),
+    Bad("duplicate-actor", lambda: edit(lambda d: d["actors"].append(dict(d["actors"][0]))),
+        "duplicate actor id 'gemeentesecretaris'"),
+    Bad("duplicate-finding-concept", lambda: edit(lambda d: d["findings"].append(d["findings"][0])),
+        "has two findings"),
+    # essay-2025 l. 92 reads "... verschuivende poppetjes in plaats van systeemwerk."
+    Bad("quote-not-in-source", lambda: edit(lambda d: d["findings"][0]["evidence"][0].update(
+        quote="Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van beleid.")),
+        "quote not found in source"),
+    Bad("locator-elsewhere", lambda: edit(lambda d: d["findings"][0]["evidence"][0].update(lines=10)),
+        "does not contain the quote"),
+    Bad("month-13", lambda: edit(lambda d: d.update(period={"start": "2024-13"})), "is not a date"),
+    Bad("february-30", lambda: edit(lambda d: d["events"][0].update(date="2023-02-30")),
+        "does not parse"),
+    Bad("dutch-date", lambda: edit(lambda d: d["events"][0].update(date="14 juni 2018")),
+        "does not parse"),
+    Bad("latin-1", lambda: text_edit("Heeze-Leende: conflict", "Heeze-Leende: geëscaleerd conflict")
+        .decode("utf-8").encode("latin-1", "replace"), "not UTF-8 text (byte 0xeb)"),
+    Bad("empty", lambda: b"", "the file is empty"),
+    Bad("only-comments", lambda: b"# nog in te vullen\n", "the file is empty"),
+    Bad("50-megabytes", _big_file, "a YAML file may be at most"),
+    Bad("billion-laughs", _billion_laughs, "anchors and aliases"),
+    Bad("id-leaves-directory", lambda: edit(lambda d: d.update(id="../../etc/x")),
+        "not a valid id"),
+    Bad("id-with-slashes", lambda: edit(lambda d: d.update(id="sub/dir")), "not a valid id",
+        filename="slashes.yaml"),
+    Bad("deep-flow-nesting", lambda: f"id: {NEW_ID}\nlabel: {'[' * 990}{']' * 990}\n".encode(),
+        "nested more than"),
+    Bad("deep-block-nesting", lambda: _deep_block(400), "nested more than"),
+    Bad("very-long-line", lambda: f"id: {NEW_ID}\nlabel: {{nl: \"{'a' * 4_000_000}\n".encode(),
+        "invalid YAML"),
+    Bad("control-character", lambda: text_edit("Heeze-Leende: conflict", "Heeze-Leende:\x07 conflict"),
+        "control character U+0007"),
+    Bad("nul-byte", lambda: text_edit("Heeze-Leende: conflict", "Heeze\x00Leende"),
+        "control character U+0000"),
+]
+COMMANDS = ["validate", "case-add", "build"]
+
+
+@pytest.fixture(scope="module")
+def big_payloads() -> dict[str, bytes]:
+    """Each bad file's bytes, made once (the 50 MB one is reused by all three commands)."""
+    return {bad.name: bad.content() for bad in BAD}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("bad", BAD, ids=[b.name for b in BAD])
+def test_bad_file_is_refused_cleanly(bad: Bad, command: str, corpus_copy: Path, tmp_path: Path,
+                                     big_payloads) -> None:
+    data = big_payloads[bad.name]
+    if command == "build":
+        target = corpus_copy / "cases" / bad.filename
+    else:
+        target = tmp_path / "incoming" / bad.filename
+        target.parent.mkdir()
+    target.write_bytes(data)
+    before = tree_hash(corpus_copy)
+    build_dir = tmp_path / "build"
+    if command == "validate":
+        run = pav(corpus_copy, "validate", str(target))
+    elif command == "case-add":
+        run = pav(corpus_copy, "case", "add", "--no-build", str(target))
+    else:
+        run = pav(corpus_copy, "build", "--no-reason", build_dir=build_dir)
+        assert not (build_dir / "current.json").exists()  # nothing half-built is put in use
+    assert_clean_refusal(run, bad.filename, bad.expect)
+    assert tree_hash(corpus_copy) == before
+    if bad.name == "billion-laughs":
+        # 9^9 expanded strings would take gigabytes; refused before any expansion
+        assert run.max_rss_mb < 600, f"{run.max_rss_mb:.0f} MB"
+
+
+def test_duplicate_case_id(corpus_copy: Path, tmp_path: Path) -> None:
+    """A second file with the id of an existing case (houten): refused by all three paths."""
+    data = dump({**base_data(), "id": "houten"})
+    incoming = tmp_path / "houten.yaml"
+    incoming.write_bytes(data)
+    before = tree_hash(corpus_copy)
+    run = pav(corpus_copy, "validate", str(corpus_copy / "cases" / "houten.yaml"), str(incoming))
+    assert_clean_refusal(run, "houten.yaml", "duplicate case id 'houten'")
+    run = pav(corpus_copy, "case", "add", "--no-build", str(incoming))
+    assert run.code == 1 and "already exists" in run.out and "--replace" in run.out
+    assert "Traceback" not in run.out
+    assert tree_hash(corpus_copy) == before
+    (corpus_copy / "cases" / "houten-bis.yaml").write_bytes(data)
+    before = tree_hash(corpus_copy)
+    run = pav(corpus_copy, "build", "--no-reason")
+    assert_clean_refusal(run, "houten-bis.yaml", "does not match the file name")
+    assert tree_hash(corpus_copy) == before
+
+
+def test_duplicate_concept_id(corpus_copy: Path) -> None:
+    """Two concepts with one id in the vocabulary: validate and build name the second file."""
+    concepts = corpus_copy / "ontology" / "concepts"
+    first = min(concepts.glob("*.yaml"))
+    item = yaml.safe_load(first.read_text(encoding="utf-8"))["concepts"][0]
+    (concepts / "zz-extra.yaml").write_bytes(dump({"concepts": [item]}))
+    before = tree_hash(corpus_copy)
+    for args in (("validate",), ("build", "--no-reason")):
+        run = pav(corpus_copy, *args)
+        assert_clean_refusal(run, "zz-extra.yaml", f"duplicate concept id {item['id']!r}")
+    assert tree_hash(corpus_copy) == before
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
+def test_bom_and_crlf_are_accepted(variant: str, corpus_copy: Path, tmp_path: Path) -> None:
+    """Windows editors write a BOM and CRLF line ends: the file validates and is added."""
+    data = dump(base_data())
+    if "crlf" in variant:
+        data = data.replace(b"\n", b"\r\n")
+    if "bom" in variant:
+        data = b"\xef\xbb\xbf" + data
+    incoming = tmp_path / f"{NEW_ID}.yaml"
+    incoming.write_bytes(data)
+    run = pav(corpus_copy, "validate", str(incoming))
+    assert run.code == 0, run.out
+    # heeze-leende.yaml has four evidence items: three under findings, one under events
+    assert "ok: 1 case(s)" in run.out and "4 quotes verified" in run.out
+    run = pav(corpus_copy, "case", "add", "--no-build", str(incoming))
+    assert run.code == 0, run.out
+    from pav_graph.load import load_corpus
+    from pav_graph.project import Project
+
+    corpus, problems = load_corpus(Project(corpus_copy))
+    assert not problems, [p.format() for p in problems]
+    case = corpus.cases[NEW_ID]
+    assert case.label["nl"] == "Heeze-Leende: conflict rond en vertrek van de gemeentesecretaris"
+    assert "\r" not in case.summary["nl"] and not case.id.startswith("\ufeff")
+
+
+@pytest.mark.slow
+def test_bom_crlf_case_builds_and_shows(corpus_copy: Path, tmp_path: Path) -> None:
+    """The whole way: `case add` (with its build) of a BOM + CRLF file, then `show` answers."""
+    incoming = tmp_path / f"{NEW_ID}.yaml"
+    incoming.write_bytes(b"\xef\xbb\xbf" + dump(base_data()).replace(b"\n", b"\r\n"))
+    run = pav(corpus_copy, "case", "add", str(incoming))
+    assert run.code == 0, run.out
+    run = pav(corpus_copy, "show", NEW_ID, "--format", "json")
+    assert run.code == 0 and '"Heeze-Leende: conflict rond en vertrek' in run.out
+
+
+# --------------------------------------------------------------------------- paths and links
+
+
+def test_symlink_in_cases_to_outside_is_refused(corpus_copy: Path, tmp_path: Path) -> None:
+    """A symlinked case file that resolves outside the corpus would be published from a file
+    nobody added; validate and build refuse it by name. (The file itself is a valid case.)"""
+    outside = tmp_path / "elsewhere" / f"{NEW_ID}.yaml"
+    outside.parent.mkdir()
+    outside.write_bytes(dump(base_data()))
+    (corpus_copy / "cases" / f"{NEW_ID}.yaml").symlink_to(outside)
+    before = tree_hash(corpus_copy)
+    for args in (("validate",), ("build", "--no-reason")):
+        run = pav(corpus_copy, *args)
+        assert_clean_refusal(run, f"{NEW_ID}.yaml", "outside the corpus")
+        assert "symbolic link" in run.out
+    assert tree_hash(corpus_copy) == before
+
+
+def test_symlink_loop_in_cases_is_refused(corpus_copy: Path) -> None:
+    loop = corpus_copy / "cases" / "loop.yaml"
+    loop.symlink_to(loop)
+    run = pav(corpus_copy, "validate")
+    assert run.code == 1 and "Traceback" not in run.out and "loop.yaml" in run.out
+
+
+def test_symlink_inside_the_corpus_is_followed(corpus_copy: Path) -> None:
+    """A link to a file inside the corpus is harmless: it is read like the file itself."""
+    drafts = corpus_copy / "drafts"
+    drafts.mkdir()
+    (drafts / f"{NEW_ID}.yaml").write_bytes(dump(base_data()))
+    (corpus_copy / "cases" / f"{NEW_ID}.yaml").symlink_to(drafts / f"{NEW_ID}.yaml")
+    run = pav(corpus_copy, "validate")
+    assert run.code == 0, run.out
+
+
+def test_source_text_outside_the_corpus_is_refused(corpus_copy: Path) -> None:
+    """`text: ../../../etc/passwd` in a source's metadata would publish that file as a source."""
+    (corpus_copy / "sources" / "lek.yaml").write_text(
+        "id: lek\ntext: ../../../../../../etc/passwd\ntype: report\n", encoding="utf-8")
+    before = tree_hash(corpus_copy)
+    run = pav(corpus_copy, "validate")
+    assert_clean_refusal(run, "lek.yaml", "lies outside the corpus")
+    assert tree_hash(corpus_copy) == before
+
+
+def test_validate_a_draft_outside_the_corpus_reads_only(corpus_copy: Path, tmp_path: Path) -> None:
+    """`pav-graph validate ../draft.yaml` is the contributor's normal way to check a draft: it is
+    allowed, it reads the file and writes nothing anywhere."""
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    (tmp_path / f"{NEW_ID}.yaml").write_bytes(dump(base_data()))
+    (tmp_path / "bad.yaml").write_bytes(b"id: [\n")
+    before = tree_hash(tmp_path)
+    run = pav(corpus_copy, "validate", f"../{NEW_ID}.yaml", cwd=cwd)
+    assert run.code == 0, run.out
+    run = pav(corpus_copy, "validate", "../bad.yaml", cwd=cwd)
+    assert_clean_refusal(run, "bad.yaml", "invalid YAML")
+    run = pav(corpus_copy, "validate", "../missing.yaml", cwd=cwd)
+    assert run.code == 2 and "no such file" in run.out and "Traceback" not in run.out
+    assert tree_hash(tmp_path) == before  # validate builds nothing and writes nothing
+
+
+def test_case_add_with_slashes_in_the_id_writes_nothing(corpus_copy: Path, tmp_path: Path) -> None:
+    """A case id that is a path (`../../x`, `a/b`) never becomes a file name anywhere."""
+    before_tmp = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for cid in ("../../escaped", "sub/dir", "/tmp/absolute"):
+        f = tmp_path / "in.yaml"
+        f.write_bytes(dump({**base_data(), "id": cid}))
+        run = pav(corpus_copy, "case", "add", "--no-build", str(f))
+        assert run.code == 1 and "not a valid id" in run.out and "Traceback" not in run.out
+        f.unlink()
+    after_tmp = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert after_tmp == before_tmp
+    assert not Path("/tmp/absolute.yaml").exists()
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory, project_root) -> Path:
+    """A corpus copy with a build (shared by the output-path tests below)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("outputs")
+    corpus = root / "corpus"
+    for name in ("cases", "ontology", "sources", "queries"):
+        shutil.copytree(project_root / name, corpus / name)
+    run = pav(corpus, "build", "-q", build_dir=root / "build")
+    assert run.code == 0, run.out
+    return corpus
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "--format", "csv", "--force", "cases"),
+    ("export", "--format", "csv", "--force", "."),
+    ("export", "--format", "csv", "--force", ".."),
+    ("export", "--force", "cases/houten.yaml", "--format", "ttl"),
+    ("export", "--force", "ontology/pav-graph.ttl"),
+    ("export", "--format", "csv", "--force", "sources/texts"),
+    ("site", "."),
+    ("site", "cases"),
+    ("site", "queries/site"),
+    ("site", ".."),
+], ids=lambda a: " ".join(a))
+def test_output_over_the_corpus_is_refused(built_copy: Path, args: tuple[str, ...]) -> None:
+    """`export --force cases` once replaced cases/ by CSV tables: outputs may not land on (or
+    above) the corpus's own directories."""
+    if args[0] == "site" and not (ROOT / "pav_graph" / "site" / "__init__.py").exists():
+        pytest.skip("pav_graph.site is not there yet")
+    before = tree_hash(built_copy)
+    run = pav(built_copy, *args, build_dir=built_copy.parent / "build")
+    assert run.code == 2, run.out
+    assert "Traceback" not in run.out and "would overwrite the corpus" in run.out
+    assert tree_hash(built_copy) == before
+
+
+@pytest.mark.parametrize("args,written", [
+    (("export", "../out.ttl"), "out.ttl"),
+    (("export", "--format", "csv", "../tables"), "tables"),
+    (("site", "../site-out"), "site-out"),
+])
+def test_output_path_outside_the_corpus_is_the_users_choice(built_copy: Path, args, written) -> None:
+    """`export ../x` and `site ../x` write where the user asked (next to the corpus) and only
+    there: the corpus is unchanged and nothing else appears."""
+    if args[0] == "site" and not (ROOT / "pav_graph" / "site" / "__init__.py").exists():
+        pytest.skip("pav_graph.site is not there yet")
+    parent = built_copy.parent
+    before = tree_hash(built_copy)
+    entries = {p.name for p in parent.iterdir()}
+    run = pav(built_copy, *args, build_dir=parent / "build")
+    assert run.code == 0, run.out
+    assert tree_hash(built_copy) == before
+    assert {p.name for p in parent.iterdir()} - entries == {written}
+    if args[0] == "site":
+        pages = list((parent / written).rglob("*.html"))
+        assert all(p.resolve().is_relative_to((parent / written).resolve()) for p in pages)

@@ -1,0 +1,277 @@
+"""The quality gate (`pav-graph check`) and `pav-graph stats`.
+
+On the real corpus the gate must pass at --fail-on error, and what it reports as info/warn must
+agree with an independent count from the model. On copies of the corpus, planted faults must be
+caught by the rule meant for them: an individual in two disjoint classes makes the reasoner fail
+with a message naming it; a concept without an English label is reported by the label rule; and
+so on, one planted fault per rule.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pav_graph.check import SEVERITIES, RuleError, load_rules
+
+ID = "https://w3id.org/pav-graph/id/"
+ONTO = "https://w3id.org/pav-graph/ontology#"
+HEADER = """@prefix pg: <https://w3id.org/pav-graph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix pgid: <https://w3id.org/pav-graph/id/> .
+"""
+
+
+def copy_corpus(root: Path, dest: Path) -> Path:
+    for name in ("cases", "ontology", "sources", "queries"):
+        if (root / name).exists():
+            shutil.copytree(root / name, dest / name)
+    return dest
+
+
+def run(root: Path, build_dir: Path, *args: str):
+    """Run the CLI on a corpus with its own build directory (never the session's)."""
+    from pav_graph.cli.main import cli
+
+    return CliRunner().invoke(cli, ["--corpus", str(root), *args],
+                              env={"PAV_GRAPH_BUILD": str(build_dir)})
+
+
+def issues_of(data: dict, rule: str) -> list[dict]:
+    return [i for i in data["issues"] if i["rule"] == rule]
+
+
+# ----------------------------------------------------------------------------- rule files
+
+
+def test_every_rule_file_is_documented(project):
+    rules = load_rules(project.ontology_dir / "checks")
+    ids = {r.id for r in rules}
+    assert {"missing-label", "duplicate-label", "missing-definition", "missing-definition-source",
+            "unused-concept", "unconnected-concept", "property-domain-range", "term-documentation",
+            "undeclared-term", "ontology-metadata", "thin-evidence", "concept-without-quote"} <= ids
+    for r in rules:
+        assert r.severity in SEVERITIES and len(r.description) > 30 and r.fix, r.path
+        assert r.path.stem == r.id  # the file is named after its rule
+    assert {r.id: r.severity for r in rules}["unused-concept"] == "info"
+    assert {r.id: r.severity for r in rules}["thin-evidence"] == "warn"
+
+
+def test_a_malformed_rule_is_refused(tmp_path, project_root):
+    root = copy_corpus(project_root, tmp_path / "corpus")
+    (root / "ontology" / "checks" / "zz-bad.rq").write_text(
+        "# rule: zz-bad\n# severity: fatal\n# description: x\nSELECT ?entity WHERE {}\n", encoding="utf-8")
+    result = run(root, tmp_path / "build", "check")
+    assert result.exit_code == 1
+    assert "zz-bad.rq: severity 'fatal' is not one of error, warn, info" in result.output
+    with pytest.raises(RuleError):
+        load_rules(root / "ontology" / "checks")
+
+
+# ----------------------------------------------------------------------------- real corpus
+
+
+@pytest.fixture(scope="module")
+def real_report(built, project_root):
+    from pav_graph.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--corpus", str(project_root), "check", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_real_corpus_passes_the_gate(real_report):
+    assert real_report["passed"] is True
+    assert real_report["counts"]["error"] == 0, [i for i in real_report["issues"] if i["severity"] == "error"]
+    assert real_report["stages"] == {"load": "ok", "shacl": "ok", "reasoner": "ok", "rules": "ok"}
+
+
+def test_unused_concepts_are_those_no_case_links(real_report, corpus):
+    used = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
+    expected = {f"{ID}concept/{cid}" for cid in corpus.concepts if cid not in used}
+    found = issues_of(real_report, "unused-concept")
+    assert {i["entity"] for i in found} == expected
+    assert all(i["severity"] == "info" for i in found)
+    # each points at the concept's own entry in its YAML file
+    for issue in found[:20]:
+        cid = issue["entity"].rsplit("/", 1)[1]
+        file, line = issue["location"].rsplit(":", 1)
+        text = (corpus.concepts[cid].path.parent / Path(file).name).read_text(encoding="utf-8")
+        assert f"id: {cid}" in text.splitlines()[int(line) - 1]
+
+
+def test_fail_on_warn_fails_exactly_when_there_are_warnings(real_report, runner, cli, project_root):
+    result = runner.invoke(cli, ["--corpus", str(project_root), "check", "--fail-on", "warn"])
+    assert result.exit_code == (1 if real_report["counts"]["warn"] else 0), result.output
+    assert "Traceback" not in result.output
+
+
+def test_text_output_summarises(runner, cli, project_root, built):
+    result = runner.invoke(cli, ["--corpus", str(project_root), "check"])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("check passed (--fail-on error): 0 error")
+    assert "reasoner: ok" in last and "shacl: ok" in last
+
+
+def test_stats_agree_with_the_model(runner, cli, project_root, built, corpus):
+    result = runner.invoke(cli, ["--corpus", str(project_root), "stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["totals"]["cases"] == len(corpus.cases)
+    assert data["concepts_per_kind"] == dict(Counter(c.kind for c in corpus.concepts.values()))
+    levels = Counter(level for c in corpus.cases.values() for level in c.levels)
+    assert data["cases_per_level"] == dict(levels)
+    quotes = Counter(e.source for c in corpus.cases.values() for e in c.all_evidence())
+    quotes.update(c.source for c in corpus.concepts.values() if c.quote)
+    assert data["quotes_per_source"] == dict(quotes)
+    used = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
+    assert data["totals"]["unused_concepts"] == len(set(corpus.concepts) - used)
+    thin = sorted(c.id for c in corpus.cases.values() if len(c.all_evidence()) < 2)
+    assert [c["id"] for c in data["thin_cases"]] == thin
+    text = runner.invoke(cli, ["--corpus", str(project_root), "stats"])
+    assert text.exit_code == 0 and f"{len(corpus.cases)} cases" in text.output
+
+
+# ----------------------------------------------------------------------------- planted faults
+
+
+def test_two_disjoint_classes_make_the_reasoner_fail(tmp_path, project_root):
+    root = copy_corpus(project_root, tmp_path / "corpus")
+    # frame-lock is a pattern (pg:SystemicPattern); roles and patterns are declared disjoint
+    (root / "ontology" / "zz-conflict.ttl").write_text(
+        HEADER + "pgid:concept\\/frame-lock a pg:Role .\n", encoding="utf-8")
+    result = run(root, tmp_path / "build", "check")
+    assert result.exit_code == 1
+    out = result.output
+    assert "ERROR reasoner" in out
+    assert ("concept/frame-lock is both a pg:Role and a pg:SystemicPattern, which the ontology "
+            "declares disjoint") in out
+    assert "ontology/zz-conflict.ttl" in out
+    assert "reasoner: failed" in out.strip().splitlines()[-1]
+    assert "Traceback" not in out
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory, project_root, corpus):
+    """A corpus copy with one planted fault per rule, checked once (JSON report)."""
+    base = tmp_path_factory.mktemp("faulty")
+    root = copy_corpus(project_root, base / "corpus")
+    taken = corpus.concepts["mediadruk"].label  # an existing risk factor's labels
+    (root / "ontology" / "zz-faults.ttl").write_text(HEADER + f"""
+pgid:concept\\/alleen-nederlands a skos:Concept , pg:RiskFactor ;
+    skos:notation "alleen-nederlands" ; pg:kind "risk-factor" ;
+    skos:prefLabel "alleen Nederlands"@nl ;
+    skos:definition "Een begrip zonder Engels label en zonder Engelse definitie."@nl ;
+    pg:definitionSource pgid:source\\/essay-2025 .
+
+pgid:concept\\/dubbel-label a skos:Concept , pg:RiskFactor ;
+    skos:notation "dubbel-label" ; pg:kind "risk-factor" ;
+    skos:prefLabel "{taken['nl'].upper()}"@nl , "something else"@en ;
+    skos:definition "Dubbel."@nl , "Double."@en .
+
+pg:testEigenschap a owl:ObjectProperty ;
+    rdfs:label "testeigenschap"@nl ; skos:definition "Alleen voor de test."@nl .
+
+pg:TestKlasse a owl:Class .
+
+pgid:case\\/maastricht-2025 pg:nietGedeclareerd pgid:concept\\/frame-lock .
+
+pgid:test\\/evidence\\/1 a pg:Evidence .
+""", encoding="utf-8")
+    tbox = root / "ontology" / "pav-graph.ttl"
+    text = tbox.read_text(encoding="utf-8")
+    licence = "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;\n"
+    assert licence in text
+    tbox.write_text(text.replace(licence, ""), encoding="utf-8")
+    # a case resting on one quote: essay-2025 l. 92
+    (root / "cases" / "test-dun.yaml").write_text("""id: test-dun
+label: {nl: Teststad (dun), en: Test town (thin)}
+summary: {nl: Een casus met één citaat., en: A case with one quote.}
+organisations:
+  - {id: gemeente-teststad, name: Gemeente Teststad, level: gemeente}
+findings:
+  - concept: personen-vervangen-niet-systeem
+    evidence:
+      - source: essay-2025
+        lines: 92
+        quote: "Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van systeemwerk."
+""", encoding="utf-8")
+    result = run(root, base / "build", "check", "--format", "json")
+    assert result.exit_code == 1, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("rule, entity, detail", [
+    ("missing-label", f"{ID}concept/alleen-nederlands", "no skos:prefLabel in 'en'"),
+    ("missing-definition", f"{ID}concept/alleen-nederlands", "no skos:definition in 'en'"),
+    ("missing-definition-source", f"{ID}concept/dubbel-label", "no pg:definitionSource"),
+    ("duplicate-label", f"{ID}concept/dubbel-label", "is also the label of mediadruk"),
+    ("unconnected-concept", f"{ID}concept/alleen-nederlands", "isolated risk-factor"),
+    ("concept-without-quote", f"{ID}concept/alleen-nederlands", "no quote"),
+    ("property-domain-range", f"{ONTO}testEigenschap", "no rdfs:domain and no rdfs:range"),
+    ("term-documentation", f"{ONTO}TestKlasse", "no rdfs:label and no skos:definition"),
+    ("undeclared-term", f"{ONTO}nietGedeclareerd", "used as a predicate"),
+    ("ontology-metadata", "https://w3id.org/pav-graph/ontology", "no dcterms:license"),
+    ("thin-evidence", f"{ID}case/test-dun", "1 evidence item(s)"),
+    ("incomplete-evidence", f"{ID}test/evidence/1", "no quote"),
+])
+def test_each_planted_fault_is_reported_by_its_rule(faulty, rule, entity, detail):
+    found = [i for i in issues_of(faulty, rule) if i["entity"] == entity]
+    assert found, f"{rule} did not report {entity}: {issues_of(faulty, rule)}"
+    assert any(detail in i["message"] for i in found), found
+
+
+def test_planted_faults_fail_shacl_but_keep_the_reasoner_consistent(faulty):
+    assert faulty["stages"]["shacl"] == "failed" and faulty["stages"]["reasoner"] == "ok"
+    shacl = [i["entity"] for i in issues_of(faulty, "shacl")]
+    assert f"{ID}concept/alleen-nederlands" in shacl
+    assert faulty["passed"] is False
+
+
+def test_the_fault_file_is_named_in_the_location(faulty):
+    label = [i for i in issues_of(faulty, "missing-label")
+             if i["entity"] == f"{ID}concept/alleen-nederlands"]
+    assert label[0]["location"].startswith("ontology/zz-faults.ttl:")
+    meta = issues_of(faulty, "ontology-metadata")
+    assert meta[0]["location"].startswith("ontology/pav-graph.ttl")
+
+
+def test_fail_on_decides_the_exit_code(tmp_path, project_root):
+    """A thin case is a warning: it passes --fail-on error and fails --fail-on warn."""
+    root = copy_corpus(project_root, tmp_path / "corpus")
+    (root / "cases" / "test-dun.yaml").write_text("""id: test-dun
+label: {nl: Teststad (dun), en: Test town (thin)}
+summary: {nl: Een casus met één citaat., en: A case with one quote.}
+organisations:
+  - {id: gemeente-teststad, name: Gemeente Teststad, level: gemeente}
+findings:
+  - concept: personen-vervangen-niet-systeem
+    evidence:
+      - source: essay-2025
+        lines: 92
+        quote: "Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van systeemwerk."
+""", encoding="utf-8")
+    as_error = run(root, tmp_path / "build", "check", "--fail-on", "error")
+    assert as_error.exit_code == 0, as_error.output
+    assert "WARN thin-evidence: 1" in as_error.output
+    as_warn = run(root, tmp_path / "build", "check", "--fail-on", "warn")
+    assert as_warn.exit_code == 1
+    assert "check FAILED (--fail-on warn)" in as_warn.output
+
+
+def test_an_invalid_corpus_stops_at_load(tmp_path, project_root):
+    root = copy_corpus(project_root, tmp_path / "corpus")
+    (root / "cases" / "broken.yaml").write_text("id: broken\nlabel: [\n", encoding="utf-8")
+    result = run(root, tmp_path / "build", "check", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["stages"]["load"] == "failed" and data["stages"]["rules"] == "skipped"
+    assert any(i["location"].startswith("cases/broken.yaml") for i in issues_of(data, "load"))
