@@ -140,7 +140,11 @@ def run_shacl(project: Project, ntriples: bytes) -> list[str]:
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(len(batches), os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    try:  # fork: the workers need nothing but this function; no re-import of __main__
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: validate the batches one after the other
+        return sorted({line for batch in batches for line in _shacl_lines(shapes_text, batch)})
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         results = pool.map(_shacl_lines, [shapes_text] * len(batches), batches)
         return sorted({line for lines in results for line in lines})
 

@@ -467,6 +467,9 @@ def load_case(path: Path, ctx: Context, problems: Problems) -> Case | None:
         ev = check_evidence(path, e["evidence"], (*at, "evidence"), ctx, problems)
         events.append(Event(e["label"], ev, date, e.get("type"), list(e.get("actors") or []), e.get("reason")))
 
+    if not (findings or relations or interventions or events):
+        problems.add(path, "the case makes no claim: findings, relations, interventions and events are all empty",
+                     "add a finding with evidence (`pav-graph case add-finding`)", path=("findings",))
     if len(problems.errors) > n_before:
         return None
     return Case(cid, data["label"], data["summary"], orgs, period, list(data.get("source_types") or []),

@@ -31,7 +31,7 @@ class Problem:
         if root is not None:
             try:
                 name = str(self.file.resolve().relative_to(root.resolve()))
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # outside root; a symlink loop
                 pass
         if self.line is None:
             return name

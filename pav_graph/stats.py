@@ -32,7 +32,7 @@ SELECT ?key (COUNT(DISTINCT ?ev) AS ?n) WHERE {
 UNUSED_Q = prefix_header() + """
 SELECT ?id ?kind WHERE {
   ?c a skos:Concept ; pg:kind ?kind ; skos:notation ?id .
-  FILTER NOT EXISTS { ?case pg:linkedTo ?c }
+  FILTER NOT EXISTS { ?case pg:linkedTo|pg:matchesPattern ?c }
 } ORDER BY ?kind ?id
 """
 
@@ -51,7 +51,8 @@ def _counts(store: ox.Store, query: str) -> dict[str, int]:
 
 def stats(store: ox.Store, thin: int = THIN) -> dict:
     """Counts: cases per level and per source, concepts per kind, quotes per source, unused
-    concepts and cases with fewer than ``thin`` evidence items."""
+    concepts (no case links and no reasoner match) and cases with fewer than ``thin`` evidence
+    items."""
     out: dict = {name: _counts(store, q) for name, q in _Q.items()}
     per_case = {str(r["id"]): int(str(r["n"])) for r in select_local(store, EVIDENCE_PER_CASE_Q).rows}
     unused = [{"id": str(r["id"]), "kind": str(r["kind"])} for r in select_local(store, UNUSED_Q).rows]

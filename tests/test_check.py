@@ -93,8 +93,9 @@ def test_real_corpus_passes_the_gate(real_report):
     assert real_report["stages"] == {"load": "ok", "shacl": "ok", "reasoner": "ok", "rules": "ok"}
 
 
-def test_unused_concepts_are_those_no_case_links(real_report, corpus):
+def test_unused_concepts_are_those_no_case_links(real_report, corpus, built):
     used = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
+    used |= {p for p, cases in built.manifest["pattern_matches"].items() if cases}
     expected = {f"{ID}concept/{cid}" for cid in corpus.concepts if cid not in used}
     found = issues_of(real_report, "unused-concept")
     assert {i["entity"] for i in found} == expected
@@ -133,6 +134,7 @@ def test_stats_agree_with_the_model(runner, cli, project_root, built, corpus):
     quotes.update(c.source for c in corpus.concepts.values() if c.quote)
     assert data["quotes_per_source"] == dict(quotes)
     used = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
+    used |= {p for p, cases in built.manifest["pattern_matches"].items() if cases}
     assert data["totals"]["unused_concepts"] == len(set(corpus.concepts) - used)
     thin = sorted(c.id for c in corpus.cases.values() if len(c.all_evidence()) < 2)
     assert [c["id"] for c in data["thin_cases"]] == thin

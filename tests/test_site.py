@@ -18,22 +18,12 @@ PAYLOAD = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pw
            '<b>vet</b>')
 
 
-def _sources(project):
-    from pav_graph.load import load_sources
-    from pav_graph.problems import Problems
-
-    problems = Problems()
-    sources = load_sources(project, problems)
-    assert not problems
-    return sources
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, store, project) -> Path:
     from pav_graph.site import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out, _sources(project))
+    build_site(store, project, out)
     return out
 
 
@@ -126,10 +116,12 @@ def test_inferred_pattern_explained_on_case_page(site, built):
 
 
 def test_corpus_graph_aggregates_a_large_corpus(store, project):
+    from pav_graph.load import load_sources
+    from pav_graph.problems import Problems
     from pav_graph.site import graphs
     from pav_graph.site.data import load_site_data
 
-    data = load_site_data(store, project, _sources(project))
+    data = load_site_data(store, load_sources(project, Problems()))
     full = graphs.corpus_graph(data)
     assert not full["aggregated"] and len(full["nodes"]) == full["total"]
     small = graphs.corpus_graph(data, limit=60)
@@ -147,7 +139,7 @@ def test_refuses_to_overwrite_a_foreign_directory(tmp_path, store, project, runn
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
     with pytest.raises(SiteError, match="not empty"):
-        build_site(store, project, foreign, _sources(project))
+        build_site(store, project, foreign)
     assert (foreign / "notes.txt").read_text() == "keep me"
     result = runner.invoke(cli, ["--corpus", str(project.root), "site", str(foreign)])
     assert result.exit_code == 2 and "not written by `pav-graph site`" in result.output
@@ -189,7 +181,7 @@ def injected_site(corpus_copy, tmp_path, monkeypatch) -> Path:
 
     store = ox.Store.read_only(str(result.directory / "store"))
     out = tmp_path / "site-injected"
-    build_site(store, project, out, _sources(project))
+    build_site(store, project, out)
     return out
 
 
@@ -290,6 +282,7 @@ def test_corpus_graph_draws_all_nodes(site, page, corpus, built):
 
 def _click_node(page, prefix: str) -> str:
     """Click the first node with id ``prefix...`` that is on top at its own position."""
+    page.locator(".graph").first.scroll_into_view_if_needed()
     box = page.locator(".graph canvas").first.bounding_box()
     target = page.evaluate("""(prefix) => {
         const g = window.pgGraphs[0];
@@ -412,7 +405,9 @@ def test_injected_payload_does_not_run_and_shows_as_text(injected_site, page):
 
 
 def _hover(page, node_id: str) -> None:
+    page.locator(".graph").first.scroll_into_view_if_needed()
     box = page.locator(".graph canvas").first.bounding_box()
     p = page.evaluate("""(id) => { const g = window.pgGraphs[0];
         return g.network.canvasToDOM(g.network.getPositions([id])[id]); }""", node_id)
-    page.mouse.move(box["x"] + p["x"] + 1, box["y"] + p["y"] + 1)
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(box["x"] + p["x"], box["y"] + p["y"], steps=8)

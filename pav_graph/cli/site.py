@@ -24,21 +24,13 @@ def site(ctx: click.Context, outdir: Path) -> None:
       pav-graph site site/
       xdg-open site/index.html
     """
-    from pav_graph.load import load_sources
-    from pav_graph.problems import Problems
     from pav_graph.site import SiteError, build_site
 
     project = project_from(ctx)
     refuse_corpus_target(ctx, outdir)
     store = built_store(ctx)
-    problems = Problems()
-    sources = load_sources(project, problems)
-    if problems:
-        for p in problems:
-            echo_err(p.format(project.root))
-        raise click.ClickException("the source files have problems: fix them, then run again")
     try:
-        result = build_site(store, project, outdir, sources)
+        result = build_site(store, project, outdir)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
     graph = f"{result.graph_nodes} nodes" + (" (aggregated)" if result.aggregated else "")

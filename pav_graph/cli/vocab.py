@@ -17,7 +17,12 @@ from pav_graph.schema import KINDS, SOURCE_TYPES
 
 @click.group()
 def source() -> None:
-    """Register source documents that cases can quote."""
+    """Register source documents that cases can quote.
+
+    \b
+    Example:
+      pav-graph source add --id nsob-twenterand-2024 --text rapport.txt --title "..." --type report
+    """
 
 
 @source.command("add")
@@ -62,7 +67,12 @@ def source_add(ctx, source_id, text_file, title, authors, year, type_, publisher
 
 @click.group()
 def concept() -> None:
-    """Propose new concepts for the vocabulary."""
+    """Propose new concepts for the vocabulary.
+
+    \b
+    Example:
+      pav-graph concept add --id bestuurlijke-drukte --kind risk-factor --label-nl "bestuurlijke drukte" ...
+    """
 
 
 @concept.command("add")
