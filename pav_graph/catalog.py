@@ -168,10 +168,12 @@ WHERE {
 
 def case_detail(store: ox.Store, case_id: str) -> dict | None:
     """Everything the graph holds about one case, grouped for display (CLI and site)."""
+    from pav_graph.querylib import render
     from pav_graph.sparql import sparql_iri
 
     iri = f"{ID}case/{case_id}"
-    base = select_local(store, DETAIL_Q, {"case": sparql_iri(iri)})
+    case = {"case": sparql_iri(iri)}  # bound at the start of WHERE: one case, not all
+    base = select_local(store, render(DETAIL_Q, case))
     if not base.rows:
         return None
     detail: dict = {"id": case_id, "iri": iri, "label": {}, "summary": {}, "organisations": [],
@@ -194,14 +196,14 @@ def case_detail(store: ox.Store, case_id: str) -> dict | None:
                                        "label_en": str(r["olabel_en"])})
         elif p == "http://purl.org/dc/terms/source":
             detail["sources"].append(o.value.rsplit("/", 1)[1])
-    orgs = select_local(store, prefix_header() + """
+    orgs = select_local(store, render(prefix_header() + """
         SELECT ?id ?name ?level WHERE { ?case pg:hasOrganisation ?o . ?o rdfs:label ?name ;
         pg:level ?l . ?l skos:prefLabel ?level FILTER(lang(?level) = "nl")
-        BIND(REPLACE(STR(?o), "^.*/", "") AS ?id) } ORDER BY ?id""", {"case": sparql_iri(iri)})
+        BIND(REPLACE(STR(?o), "^.*/", "") AS ?id) } ORDER BY ?id""", case))
     detail["organisations"] = orgs.records()
 
     evidence: dict[str, list[dict]] = {}
-    for r in select_local(store, EVIDENCE_Q, {"case": sparql_iri(iri)}).rows:
+    for r in select_local(store, render(EVIDENCE_Q, case)).rows:
         evidence.setdefault(str(r["item"]), []).append(
             {"quote": str(r["quote"]), "source": str(r["source"]), "locator": str(r["locator"]),
              "first_line": int(str(r["first"])),
@@ -211,7 +213,7 @@ def case_detail(store: ox.Store, case_id: str) -> dict | None:
                                "events": []}
     kinds = {"Finding": "findings", "Relation": "relations", "Intervention": "interventions",
              "Event": "events", "Actor": "actors"}
-    for r in select_local(store, ITEMS_Q, {"case": sparql_iri(iri)}).rows:
+    for r in select_local(store, render(ITEMS_Q, case)).rows:
         group = kinds[str(r["type"]).rsplit("#", 1)[1]]
         item = {k: (str(v) if v is not None else None) for k, v in r.items() if k not in ("type",)}
         item["evidence"] = evidence.get(str(r["item"]), [])

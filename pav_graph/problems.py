@@ -8,6 +8,7 @@ line and column are looked up only when the problem is reported (see :mod:`pav_g
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -41,7 +42,7 @@ class Problem:
         text = f"{self.location(root)}: {self.message}"
         if self.fix:
             text += f" — {self.fix}"
-        return text
+        return one_line(text)
 
 
 @dataclass
@@ -71,6 +72,14 @@ class Problems:
 
     def __iter__(self):
         return iter(self.items)
+
+
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters (a YAML key may hold them), so every
+    problem stays one line in a terminal and in a log."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
 def did_you_mean(word: str, known: Iterable[str], what: str = "id") -> str:

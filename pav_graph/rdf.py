@@ -355,6 +355,16 @@ def case_id_of(term) -> str | None:
 _CASE_PREFIX = f"{ID}case/"
 
 
+def canonical(ntriples: bytes) -> bytes:
+    """N-Triples with blank nodes renamed in order of first appearance, so that the same
+    triples in the same order hash the same in every run (cache keys)."""
+    import re
+
+    names: dict[bytes, bytes] = {}
+    return re.sub(rb"_:[A-Za-z0-9]+", lambda m: names.setdefault(m.group(0), b"_:b%d" % len(names)),
+                  ntriples)
+
+
 def ontology_triples(path) -> list[ox.Triple]:
     """The hand-written TBox (ontology/pav-graph.ttl) as triples."""
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]

@@ -19,7 +19,7 @@ from pathlib import Path
 from pav_graph import __version__ as _VERSION
 from pav_graph.atomic import write_text
 from pav_graph.model import Corpus
-from pav_graph.rdf import ID, ONTO, OWL, RDF, RDFS, case_id_of
+from pav_graph.rdf import ID, ONTO, OWL, RDF, RDFS, canonical, case_id_of
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def check_consistency(triples, cache_dir: Path | None = None) -> bool:
     import owlready2
 
     view = reasoning_view(triples)
-    key = hashlib.sha256(view + owlready2.__name__.encode() + _VERSION.encode()).hexdigest()[:24]
+    key = hashlib.sha256(canonical(view) + owlready2.VERSION.encode() + _VERSION.encode()).hexdigest()[:24]
     marker = cache_dir / f"consistent-{key}" if cache_dir else None
     if marker is not None and marker.is_file():
         return True

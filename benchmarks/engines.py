@@ -1,0 +1,151 @@
+"""The query library on three engines, side by side: rdflib, pyoxigraph, Oxigraph server.
+
+All three answer the same text (standard prefixes + the query + its parameters as a VALUES
+clause) over the same ``graph.nt`` of one build. rdflib runs in a child process with a time
+limit per query (a pure-Python engine can take minutes on a large graph); the Oxigraph server
+is started with ``oxigraph serve-read-only`` on a copy of the build's store on a free loopback
+port and queried over the SPARQL 1.1 Protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+RDFLIB_LIMIT = 30.0  # seconds per query on rdflib before it is stopped
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    return str(candidate) if candidate.exists() else shutil.which("oxigraph")
+
+
+def run_pyoxigraph(store_dir: Path, queries: dict[str, str], repeat: int = 3) -> dict[str, float]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    out = {}
+    for name, text in queries.items():
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            sum(1 for _ in store.query(text))
+            times.append(time.perf_counter() - start)
+        out[name] = statistics.median(times)
+    return out
+
+
+def run_server(store_dir: Path, queries: dict[str, str], workdir: Path, repeat: int = 3) -> dict:
+    """Oxigraph server over HTTP; returns {query: seconds} (empty when no binary)."""
+    binary = oxigraph_binary()
+    if binary is None:
+        return {}
+    location = workdir / "server-store"
+    shutil.rmtree(location, ignore_errors=True)
+    shutil.copytree(store_dir, location)
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location),
+                             "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _post(url, "ASK { }")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the Oxigraph server did not start") from None
+                time.sleep(0.1)
+        out = {}
+        for name, text in queries.items():
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                _post(url, text)
+                times.append(time.perf_counter() - start)
+            out[name] = statistics.median(times)
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _post(url: str, query: str) -> bytes:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(url, data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.read()
+
+
+def run_rdflib(graph_nt: Path, queries: dict[str, str], limit: float = RDFLIB_LIMIT) -> dict:
+    """rdflib in a child process: {"parse": s, "queries": {name: s or None (over the limit)}}."""
+    spec = json.dumps({"graph": str(graph_nt), "queries": queries, "limit": limit})
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.engines", "--rdflib-child"],
+                          input=spec, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def _rdflib_child() -> None:
+    import signal
+
+    import rdflib
+
+    spec = json.loads(sys.stdin.read())
+
+    class Timeout(Exception):
+        pass
+
+    def alarm(signum, frame):
+        raise Timeout
+
+    signal.signal(signal.SIGALRM, alarm)
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    graph.parse(spec["graph"], format="nt")
+    out: dict = {"parse": time.perf_counter() - start, "queries": {}}
+    for name, text in spec["queries"].items():
+        signal.setitimer(signal.ITIMER_REAL, spec["limit"])
+        start = time.perf_counter()
+        try:
+            sum(1 for _ in graph.query(text))
+            out["queries"][name] = time.perf_counter() - start
+        except Timeout:
+            out["queries"][name] = None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    json.dump(out, sys.stdout)
+
+
+def compare(build_dir: Path, queries: dict[str, str], workdir: Path) -> dict:
+    """All three engines on one build directory (graph.nt + store/)."""
+    rd = run_rdflib(build_dir / "graph.nt", queries)
+    ox_times = run_pyoxigraph(build_dir / "store", queries)
+    server = run_server(build_dir / "store", queries, workdir)
+    rows = {}
+    for name in queries:
+        r, o, s = rd["queries"].get(name), ox_times.get(name), server.get(name)
+        rows[name] = {"rdflib": r, "pyoxigraph": o, "server": s,
+                      "ratio": (r / o) if (r is not None and o) else None}
+    return {"rdflib_parse": rd["parse"], "limit": RDFLIB_LIMIT, "queries": rows}
+
+
+if __name__ == "__main__" and "--rdflib-child" in sys.argv:
+    _rdflib_child()

@@ -1,0 +1,340 @@
+"""Property-based tests (hypothesis) of the loader, the RDF mapping and the quote finder.
+
+1. The loader never raises on any input: arbitrary bytes, arbitrary text, and YAML documents
+   built from case-like keys with values of every type. It returns a case or reports at least
+   one one-line problem — never nothing (a file that silently disappears is a lost case).
+2. YAML → model → RDF → model: random valid cases over the real vocabulary, citing real quotes
+   of the corpus (so they verify), are written as YAML, loaded, turned into triples with
+   :func:`pav_graph.rdf.case_triples`, loaded into an in-memory Oxigraph store through
+   N-Triples, and read back with SPARQL; every key field must come back as it was generated.
+3. :class:`pav_graph.sourcetext.SourceText`: any stretch of a source's normalised text is
+   found, at lines whose own text contains it, and whitespace changes do not change the result.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pav_graph import rdf
+from pav_graph.load import Context, load_case, load_corpus
+from pav_graph.problems import Problems
+from pav_graph.schema import LEVELS, SOURCE_TYPES
+from pav_graph.sourcetext import normalise
+
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=False,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture])
+CASE_KEYS = ["id", "label", "summary", "period", "source_types", "organisations", "actors",
+             "findings", "relations", "interventions", "events"]
+INNER_KEYS = ["nl", "en", "id", "name", "level", "role", "organisation", "concept", "evidence",
+              "source", "lines", "quote", "type", "from", "to", "status", "date", "actors",
+              "start", "end", "note", "outcome", "reason", "measure", "value", "unit", "lang"]
+
+
+class _NoAlias(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def to_yaml(data) -> str:
+    return yaml.dump(data, Dumper=_NoAlias, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture(scope="module")
+def ctx(corpus) -> Context:
+    return Context(corpus.sources, corpus.concepts)
+
+
+def load_one(path: Path, ctx: Context) -> tuple[object, Problems]:
+    problems = Problems()
+    case = load_case(path, ctx, problems)
+    return case, problems
+
+
+def assert_reported_or_loaded(case, problems: Problems) -> None:
+    if case is None:
+        assert problems.errors, "a file that is not a case must be reported"
+    for p in problems:
+        line = p.format()
+        assert "\n" not in line and line.strip(), repr(line)
+
+
+# --------------------------------------------------------------------------- 1. never raises
+
+scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+           | st.text(max_size=30) | st.sampled_from(["2024", "2024-05", "2024-13", "12-15", "nl"]))
+yamlish = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(INNER_KEYS) | st.text(max_size=8), inner, max_size=5),
+    max_leaves=25,
+)
+case_like = st.dictionaries(st.sampled_from(CASE_KEYS) | st.text(max_size=10), yamlish, max_size=11)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=2000))
+def test_loader_survives_any_bytes(data: bytes, ctx) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_bytes(data)
+        assert_reported_or_loaded(*load_one(path, ctx))
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=2000)
+       | st.lists(st.sampled_from(["id:", " ", "\n", "  - ", "[", "]", "{", "}", ":", "'", '"',
+                                   "&a", "*a", "!!str", "#", "\t", "---", "label:", "nl: x",
+                                   "findings:", "- concept: wantrouwen", "\ufeff", "\r\n"]),
+                  max_size=60).map("".join))
+def test_loader_survives_any_text(text: str, ctx) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert_reported_or_loaded(*load_one(path, ctx))
+
+
+@SETTINGS
+@given(data=case_like)
+def test_loader_survives_any_structure(data: dict, ctx) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_text(to_yaml(data), encoding="utf-8")
+        case, problems = load_one(path, ctx)
+        assert_reported_or_loaded(case, problems)
+
+
+# --------------------------------------------------------------------------- 2. round trip
+
+IDS = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
+# Free text as a contributor may type it: any printable character, Dutch and otherwise.
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                min_size=1, max_size=40).filter(lambda s: s.strip())
+LANG = st.fixed_dictionaries({"nl": TEXTS, "en": TEXTS})
+
+
+@st.composite
+def dates(draw) -> str:
+    year = draw(st.integers(1950, 2030))
+    kind = draw(st.sampled_from(["y", "ym", "ymd"]))
+    if kind == "y":
+        return f"{year}"
+    month = draw(st.integers(1, 12))
+    if kind == "ym":
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+
+
+@st.composite
+def valid_cases(draw, pool, kinds) -> dict:
+    """A case that should validate: real concept ids of the right kind, real quotes."""
+    def evidence():
+        items = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2))
+        return [{"source": e.source,
+                 "lines": e.first_line if e.first_line == e.last_line and draw(st.booleans())
+                 else f"{e.first_line}-{e.last_line}",
+                 "quote": e.quote} for e in items]
+
+    orgs = draw(st.lists(IDS.map(lambda s: "org-" + s), min_size=1, max_size=3, unique=True))
+    data: dict = {
+        "id": draw(IDS), "label": draw(LANG), "summary": draw(LANG),
+        "source_types": draw(st.lists(st.sampled_from(SOURCE_TYPES), max_size=2, unique=True)),
+        "organisations": [{"id": o, "name": draw(TEXTS), "level": draw(st.sampled_from(LEVELS))}
+                          for o in orgs],
+    }
+    start, end = sorted(draw(st.lists(dates(), min_size=2, max_size=2)))
+    if draw(st.booleans()):
+        data["period"] = {"start": start, "end": end if end[:4] > start[:4] else start}
+    actor_ids = draw(st.lists(IDS, max_size=3, unique=True))
+    data["actors"] = [{"id": a, "role": draw(st.sampled_from(kinds["role"])),
+                       "organisation": draw(st.sampled_from(orgs)), "label": draw(LANG)}
+                      for a in actor_ids]
+    concepts = draw(st.lists(st.sampled_from(kinds["*"]), min_size=1, max_size=4, unique=True))
+    data["findings"] = [{"concept": c, "evidence": evidence()} for c in concepts]
+    if len(actor_ids) >= 1:
+        data["relations"] = [
+            {"type": draw(st.sampled_from(kinds["relation-type"])),
+             "from": draw(st.sampled_from(actor_ids)), "to": draw(st.sampled_from(actor_ids)),
+             "evidence": evidence()} for _ in range(draw(st.integers(0, 2)))]
+    data["interventions"] = [
+        {"concept": draw(st.sampled_from(kinds["intervention"])),
+         "status": draw(st.sampled_from(["applied", "recommended"])), "evidence": evidence()}
+        for _ in range(draw(st.integers(0, 2)))]
+    data["events"] = []
+    for _ in range(draw(st.integers(0, 2))):
+        event = {"label": draw(LANG), "evidence": evidence()}
+        if draw(st.booleans()):
+            event["date"] = draw(dates())
+        if draw(st.booleans()):
+            event["type"] = draw(st.sampled_from(kinds["event-type"]))
+        if actor_ids:
+            event["actors"] = draw(st.lists(st.sampled_from(actor_ids), max_size=2, unique=True))
+        data["events"].append(event)
+    return data
+
+
+@pytest.fixture(scope="module")
+def vocabulary(corpus):
+    pool = sorted({(e.source, e.first_line, e.last_line, e.quote): e
+                   for c in corpus.cases.values() for e in c.all_evidence()}.values(),
+                  key=lambda e: (e.source, e.first_line, e.quote))
+    kinds: dict[str, list[str]] = {"*": sorted(corpus.concepts)}
+    for c in corpus.concepts.values():
+        kinds.setdefault(c.kind, []).append(c.id)
+    for k in kinds.values():
+        k.sort()
+    assert len(pool) > 100 and all(kinds.get(k) for k in
+                                   ("role", "relation-type", "intervention", "event-type"))
+    return pool, kinds
+
+
+PREFIXES = f"""PREFIX pg: <{rdf.ONTO}> PREFIX rdfs: <{rdf.RDFS}>
+PREFIX dct: <{rdf.DCT}> """
+
+
+def select(store: ox.Store, query: str, **iris: str) -> list[tuple]:
+    for name, iri in iris.items():
+        query = query.replace(f"${name}", f"<{iri}>")
+    rows = store.query(PREFIXES + query)
+    return [tuple(_py(t) for t in row) for row in rows]
+
+
+def _py(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return (term.value, term.language) if term.language else term.value
+    return term.value
+
+
+def tail(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+def locator(lines) -> tuple[int, int]:
+    if isinstance(lines, int):
+        return lines, lines
+    a, b = lines.split("-")
+    return int(a), int(b)
+
+
+def test_round_trip(project, vocabulary) -> None:
+    pool, kinds = vocabulary
+
+    @SETTINGS
+    @given(data=valid_cases(pool, kinds))
+    def check(data: dict) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{data['id']}.yaml"
+            path.write_text(to_yaml(data), encoding="utf-8")
+            corpus, problems = load_corpus(project, [path])
+            assert not problems, [p.format() for p in problems]
+        case = corpus.cases[data["id"]]
+        _compare_model(case, data)
+        store = ox.Store()
+        store.bulk_load(rdf.to_ntriples(rdf.case_triples(case)), format=ox.RdfFormat.N_TRIPLES)
+        _compare_rdf(store, data)
+
+    check()
+
+
+def _compare_model(case, data: dict) -> None:
+    assert case.label == data["label"] and case.summary == data["summary"]
+    assert [(o.id, o.name, o.level) for o in case.organisations] == [
+        (o["id"], o["name"], o["level"]) for o in data["organisations"]]
+    assert [f.concept for f in case.findings] == [f["concept"] for f in data["findings"]]
+    for f, g in zip(case.findings, data["findings"], strict=True):
+        assert [(e.source, e.first_line, e.last_line, e.quote) for e in f.evidence] == [
+            (e["source"], *locator(e["lines"]), e["quote"]) for e in g["evidence"]]
+
+
+def _compare_rdf(store: ox.Store, data: dict) -> None:
+    c = f"{rdf.ID}case/{data['id']}"
+    assert select(store, "SELECT ?id WHERE { $c dct:identifier ?id }", c=c) == [(data["id"],)]
+    for prop, key in (("rdfs:label", "label"), ("pg:summary", "summary")):
+        got = {r[0] for r in select(store, f"SELECT ?t WHERE {{ $c {prop} ?t }}", c=c)}
+        assert got == {(text, lang) for lang, text in data[key].items()}
+    period = data.get("period") or {}
+    for prop, key in (("pg:startDate", "start"), ("pg:endDate", "end")):
+        got = [r[0] for r in select(store, f"SELECT ?d WHERE {{ $c {prop} ?d }}", c=c)]
+        assert got == ([period[key]] if key in period else [])
+    got = {(tail(o), n[0], tail(lv)) for o, n, lv in select(
+        store, "SELECT ?o ?n ?l WHERE { $c pg:hasOrganisation ?o . ?o rdfs:label ?n ; pg:level ?l }",
+        c=c)}
+    assert got == {(o["id"], o["name"], o["level"]) for o in data["organisations"]}
+    got = {(tail(a), tail(r), tail(o)) for a, r, o in select(
+        store, "SELECT ?a ?r ?o WHERE { $c pg:hasActor ?a . ?a pg:role ?r ; pg:memberOf ?o }", c=c)}
+    assert got == {(a["id"], a["role"], a["organisation"]) for a in data["actors"]}
+    exhibits = {tail(r[0]) for r in select(store, "SELECT ?x WHERE { $c pg:exhibits ?x }", c=c)}
+    assert exhibits == {f["concept"] for f in data["findings"]}
+    evidence = {(tail(concept), tail(src), q[0], first, last) for concept, src, q, first, last in select(
+        store, "SELECT ?k ?s ?q ?a ?b WHERE { $c pg:hasFinding ?f . ?f pg:concept ?k ; "
+        "pg:hasEvidence ?e . ?e pg:source ?s ; pg:quote ?q ; pg:firstLine ?a ; pg:lastLine ?b }",
+        c=c)}
+    assert evidence == {(f["concept"], e["source"], e["quote"], str(locator(e["lines"])[0]),
+                         str(locator(e["lines"])[1]))
+                        for f in data["findings"] for e in f["evidence"]}
+    relations = sorted(select(store, "SELECT ?t ?a ?b WHERE { $c pg:hasRelation ?r . "
+                                     "?r pg:relationType ?t ; pg:fromActor ?a ; pg:toActor ?b }", c=c))
+    assert sorted((tail(t), tail(a), tail(b)) for t, a, b in relations) == sorted(
+        (r["type"], r["from"], r["to"]) for r in data.get("relations", []))
+    interventions = select(store, "SELECT ?k ?s WHERE { $c pg:hasIntervention ?i . "
+                                  "?i pg:concept ?k ; pg:status ?s }", c=c)
+    assert sorted((tail(k), tail(s)) for k, s in interventions) == sorted(
+        (i["concept"], i["status"]) for i in data["interventions"])
+    events = select(store, "SELECT ?e ?d ?t WHERE { $c pg:hasEvent ?e . OPTIONAL { ?e pg:date ?d } "
+                           "OPTIONAL { ?e pg:concept ?t } }", c=c)
+    assert sorted((d, t and tail(t)) for _, d, t in events) == sorted(
+        (e.get("date"), e.get("type")) for e in data["events"])
+    for e_iri, _, _ in events:
+        n = int(tail(e_iri))
+        actors = {tail(r[0]) for r in select(store, "SELECT ?a WHERE { $e pg:involves ?a }", e=e_iri)}
+        assert actors == set(data["events"][n - 1].get("actors", []))
+
+
+# --------------------------------------------------------------------------- 3. quote finder
+
+
+def test_any_stretch_of_a_source_is_found_where_it_stands(corpus) -> None:
+    sources = [s for _, s in sorted(corpus.sources.items())]
+
+    @SETTINGS
+    @given(st.data())
+    def check(data) -> None:
+        source = data.draw(st.sampled_from(sources))
+        text, line_of = source.text._index
+        start = data.draw(st.integers(0, len(text) - 1))
+        size = data.draw(st.integers(1, 300))
+        piece = text[start:start + size]
+        needle = normalise(piece)
+        if not needle:
+            return
+        first = start + (len(piece) - len(piece.lstrip()))
+        places = source.text.find(needle)
+        # found where it was taken from ...
+        assert (line_of[first], line_of[first + len(needle) - 1]) in places
+        # ... and every place reported holds the text on exactly those lines
+        for a, b in places:
+            assert needle in normalise(" ".join(source.text.lines[a - 1:b]))
+        # whitespace in the quote does not matter: line breaks and tabs for spaces
+        respaced = needle.replace(" ", data.draw(st.sampled_from(["\n", "\t", "  ", " \n "])))
+        assert source.text.find(respaced) == places
+        assert normalise(needle) == needle
+
+    check()
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_normalise_is_idempotent_and_collapses_whitespace(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    assert "  " not in once and once == once.strip()
+    assert once.replace(" ", "") == "".join(text.split())
