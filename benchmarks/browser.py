@@ -74,7 +74,7 @@ def measure(sizes: list[int], workdir: Path, repeat: int = 3) -> dict[str, float
         return "playwright not installed"
     try:
         pages = {n: write_page(workdir, n) for n in sizes}
-    except Exception as exc:  # the site package is not there (yet)
+    except (ImportError, OSError) as exc:  # the site package is not there (yet)
         return f"the site's graph.js could not be used: {exc}"
     out = {}
     with sync_playwright() as p:

@@ -129,6 +129,8 @@ def _rdflib_child() -> None:
             out["queries"][name] = time.perf_counter() - start
         except Timeout:
             out["queries"][name] = None
+        except Exception as exc:  # noqa: BLE001 - an engine's failure is a result to report
+            out["queries"][name] = f"error: {type(exc).__name__}"
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     json.dump(out, sys.stdout)
@@ -143,7 +145,7 @@ def compare(build_dir: Path, queries: dict[str, str], workdir: Path) -> dict:
     for name in queries:
         r, o, s = rd["queries"].get(name), ox_times.get(name), server.get(name)
         rows[name] = {"rdflib": r, "pyoxigraph": o, "server": s,
-                      "ratio": (r / o) if (r is not None and o) else None}
+                      "ratio": (r / o) if (isinstance(r, float) and o) else None}
     return {"rdflib_parse": rd["parse"], "limit": RDFLIB_LIMIT, "queries": rows}
 
 

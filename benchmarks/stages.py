@@ -102,7 +102,7 @@ def measure(corpus_dir: Path, build_dir: Path, *, before: bool, before_max: int)
     out["graph_nt_bytes"] = (result.directory / "graph.nt").stat().st_size
 
     # incremental: one case changes (its Dutch label), everything is built again
-    first = sorted(project.cases_dir.glob("*.yaml"))[0]
+    first = min(project.cases_dir.glob("*.yaml"))
     original = first.read_text(encoding="utf-8")
     first.write_text(original.replace("  nl: ", "  nl: (gewijzigd) ", 1), encoding="utf-8")
     try:

@@ -1,0 +1,54 @@
+"""The benchmarks run end to end on the smallest size (10 cases) and write their results.
+
+Nothing is timed here (speed is measured in benchmarks/, reported in docs/benchmarks.md);
+this only proves that ``python -m benchmarks`` works: corpus generation, every stage, the
+three engines, the CLI runs and the report.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import synth
+from benchmarks.__main__ import main
+
+
+def test_synthetic_corpus_validates_and_follows_the_real_shape(project, tmp_path):
+    from pav_graph.load import load_corpus
+    from pav_graph.project import Project
+
+    target = synth.make_corpus(40, tmp_path / "c")
+    corpus, problems = load_corpus(Project(target))
+    assert not problems, [p.message for p in problems][:3]
+    assert len(corpus.cases) == 40
+    real = synth.measure(project.cases_dir)
+    pools = {k: {repr(sorted(i.items())) for i in real.pools[k]} for k in ("interventions",)}
+    for case in corpus.cases.values():  # interventions are copied whole from real cases
+        for iv in synth.yamlio.load(case.path).get("interventions") or []:
+            assert repr(sorted(iv.items())) in pools["interventions"]
+    orgs = {}
+    for case in corpus.cases.values():
+        for o in case.organisations:
+            assert orgs.setdefault(o.id, (o.name, o.level)) == (o.name, o.level)
+
+
+@pytest.mark.slow
+def test_benchmarks_run_end_to_end_on_ten_cases(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    results = main(["--sizes", "10", "--out", str(tmp_path / "out"), "--docs", str(docs),
+                    "--no-browser", "--no-before"])
+    stored = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert stored["sizes"]["10"]["cases"] == 10 == results["sizes"]["10"]["cases"]
+    cold = stored["sizes"]["10"]["cold"]
+    assert {"load_validate", "rdf", "shacl", "reasoner", "store", "total"} <= set(cold)
+    assert stored["sizes"]["10"]["peak_rss_mb"] > 0
+    if stored.get("queries"):
+        for row in stored["queries"]["queries"].values():
+            assert row["pyoxigraph"] is not None
+    assert stored["cli"]["10"]["help"] > 0
+    text = (docs / "benchmarks.md").read_text(encoding="utf-8")
+    assert "| 10 |" in text and "benchmarks.png" in text
+    assert (docs / "benchmarks.png").stat().st_size > 1000
