@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-RDFLIB_LIMIT = 30.0  # seconds per query on rdflib before it is stopped
+RDFLIB_LIMIT = 20.0  # seconds per query on rdflib before it is stopped
 
 
 def free_port() -> int:

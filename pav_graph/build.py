@@ -317,42 +317,76 @@ def build(project: Project, *, force: bool = False, shacl: bool = True, reason: 
     inferred = inferred_triples(corpus, matches)
 
     t = time.perf_counter()
+    graph = asserted + rdf.to_ntriples(inferred)
     tmp = project.build_dir / "builds" / f".{digest}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    graph = asserted + rdf.to_ntriples(inferred)
-    (tmp / "graph.nt").write_bytes(graph)
-    store = ox.Store(str(tmp / "store"))
-    store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    del store
-    timings["store"] = time.perf_counter() - t
-    manifest = {
-        "digest": digest,
-        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "version": pav_graph.__version__,
-        "cases": len(corpus.cases),
-        "concepts": len(corpus.concepts),
-        "sources": len(corpus.sources),
-        "triples": len(triples) + len(inferred),
-        "inferred_triples": len(inferred),
-        "pattern_matches": matches,
-        "seconds": {k: round(v, 3) for k, v in timings.items()},
-    }
-    write_text(tmp / "manifest.json", json.dumps(manifest, indent=2))
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
+    try:  # a full disk, a read-only place or Ctrl-C must not leave half a build behind
+        _write_store(tmp, graph)
+        timings["store"] = time.perf_counter() - t
+        manifest = {
+            "digest": digest,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "version": pav_graph.__version__,
+            "cases": len(corpus.cases),
+            "concepts": len(corpus.concepts),
+            "sources": len(corpus.sources),
+            "triples": len(triples) + len(inferred),
+            "inferred_triples": len(inferred),
+            "pattern_matches": matches,
+            "seconds": {k: round(v, 3) for k, v in timings.items()},
+        }
+        write_text(tmp / "manifest.json", json.dumps(manifest, indent=2))
+        _move_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     write_text(project.build_dir / CURRENT, json.dumps({"directory": f"builds/{digest}"}))
     _prune(project, keep=target)
     return BuildResult(target, digest, manifest, corpus=corpus)
 
 
+def _write_store(directory: Path, graph: bytes) -> None:
+    (directory / "graph.nt").write_bytes(graph)
+    store = ox.Store(str(directory / "store"))
+    store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """Rename the finished build to its digest. A forced rebuild of the same inputs swaps the
+    old directory aside first, so current.json never names a half-deleted directory."""
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _prune(project: Project, keep: Path) -> None:
-    """Remove older builds (best effort: a reader may still hold one open)."""
+    """Remove older builds (best effort: a reader may still hold one open), and the temporary
+    directories of builds that were killed (``.<digest>.tmp-<pid>`` whose process is gone)."""
     for path in (project.build_dir / "builds").iterdir():
-        if path != keep and not path.name.startswith("."):
+        if path == keep:
+            continue
+        if not path.name.startswith(".") or not _alive(path.name.rpartition("-")[2]):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """Is the process that owns a temporary build directory still running?"""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()
 
 
 def ensure_built(project: Project, log=lambda msg: None) -> Path:

@@ -1,9 +1,11 @@
 """OWL reasoning with owlready2 + HermiT: consistency, and classification into composite patterns.
 
 Composite systemic patterns are OWL defined classes (``Case ⊓ ∃linkedTo.{c1} ⊓ ...``, see
-:func:`pav_graph.rdf.composite_triples`). HermiT checks that the ontology and the data are
-consistent and classifies every case; the build then materialises the inferred types and writes
-an explanation (which finding, event, role ... supplied each required concept).
+:func:`pav_graph.rdf.composite_triples`). HermiT checks that the ontology, the vocabulary and
+the definitions are consistent; each case is classified by the rule those definitions state
+(see :func:`classify` for why that is exact, and :func:`classify_with_hermit` for the
+whole-graph run it replaces at scale). The build then materialises the inferred types and
+writes an explanation (which finding, event, role ... supplied each required concept).
 """
 
 from __future__ import annotations

@@ -143,11 +143,28 @@ def roundtrip_yaml() -> YAML:
     return rt
 
 
+_DOCS: dict[tuple, Any] = {}
+
+
+def _roundtrip_doc(path: Path) -> Any | None:
+    """The round-trip parse of ``path``, kept while the file is unchanged: a corpus-wide problem
+    (a renamed concept used in 1,000 cases) would otherwise re-parse a file for every problem."""
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _DOCS:
+            if len(_DOCS) > 256:
+                _DOCS.clear()
+            _DOCS[key] = roundtrip_yaml().load(io.StringIO(read_text(path)))
+        return _DOCS[key]
+    except Exception:  # the file was readable by the fast loader; be forgiving here
+        return None
+
+
 def locate(path: Path, keys: tuple) -> tuple[int, int] | None:
     """1-based (line, column) of the value at ``keys`` in the file, or of its nearest parent."""
-    try:
-        doc = roundtrip_yaml().load(io.StringIO(read_text(path)))
-    except Exception:  # the file was readable by the fast loader; be forgiving here
+    doc = _roundtrip_doc(path)
+    if doc is None:
         return None
     node, position = doc, (1, 1)
     for key in keys:

@@ -40,6 +40,10 @@ def reported(project: Project | None = None) -> Iterator[None]:
         if exc.usage:
             raise click.UsageError(str(exc)) from None
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a read-only corpus, a full disk: one line, nothing half-written
+        from pav_graph.cli.common import os_error
+
+        raise os_error(exc, project.cases_dir if project else None) from None
 
 
 def _completion_project(ctx: click.Context) -> Project | None:

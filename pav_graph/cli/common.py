@@ -43,6 +43,29 @@ def refuse_corpus_target(ctx: click.Context, out: Path) -> None:
             f"{', '.join(n + '/' for n in CORPUS_DIRS)} (e.g. {root.name}/site or /tmp/out)")
 
 
+def os_error(exc: OSError, path: Path | str | None = None, doing: str = "write") -> click.ClickException:
+    """A failed read or write as one line: the path, what the system said, and what to do."""
+    import errno
+
+    where = exc.filename or path or "a file"
+    fixes = {
+        errno.ENOSPC: "free disk space, or set PAV_GRAPH_BUILD to a directory on another disk",
+        errno.EDQUOT: "free disk space, or set PAV_GRAPH_BUILD to a directory on another disk",
+        errno.EROFS: "the file system is read-only: use a writable directory "
+                     "(for the build: set PAV_GRAPH_BUILD)",
+        errno.EACCES: "the place is read-only for you: fix its permissions or use a writable "
+                      "directory (for the build: set PAV_GRAPH_BUILD)",
+        errno.EPERM: "the place is read-only for you (immutable?): fix its permissions or use "
+                     "a writable directory",
+        errno.ENOTDIR: "a file stands where a directory is needed: move it away or choose "
+                       "another directory",
+        errno.EEXIST: "a file stands where a directory is needed: move it away or choose "
+                      "another directory",
+    }
+    fix = fixes.get(exc.errno, "check the path and try again")
+    return click.ClickException(f"cannot {doing} {where}: {exc.strerror or exc} — {fix}")
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
@@ -58,6 +81,8 @@ def built_store(ctx: click.Context):
     except BuildFailed as exc:
         report_build_failure(project, exc)
         raise click.exceptions.Exit(1) from None
+    except OSError as exc:
+        raise os_error(exc, project.build_dir) from None
     import pyoxigraph as ox
 
     return ox.Store.read_only(str(directory / "store")) if directory else open_store(project.build_dir)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from pav_graph.cli.common import FORMATS, built_store, echo_err, emit, project_from, report_build_failure
+from pav_graph.cli.common import (
+    FORMATS, built_store, echo_err, emit, os_error, project_from, report_build_failure,
+)
 
 
 @click.command()
@@ -34,6 +36,8 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
     except BuildFailed as exc:
         report_build_failure(project, exc)
         raise click.exceptions.Exit(1) from None
+    except OSError as exc:
+        raise os_error(exc, project.build_dir) from None
     m = result.manifest
     if result.skipped:
         say(f"up to date: {m['cases']} cases, {m['triples']} triples ({result.directory})")

@@ -95,6 +95,11 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # disk full, read-only, permissions: the machine, not a bug
+        from pav_graph.cli.common import os_error
+
+        os_error(exc, doing="read or write").show()
+        sys.exit(1)
     except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
         if os.environ.get("PAV_GRAPH_DEBUG"):
             raise

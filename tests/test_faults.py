@@ -1,0 +1,264 @@
+"""Faults from outside: a build killed halfway, a read-only or full disk, two writers at once.
+
+Everything runs the real command line in subprocesses on a copy of the corpus. The tests are
+root here, and root ignores file permissions, so "read-only" is simulated with a read-only bind
+mount (``mount -o bind,ro``) and "disk full" with a 200 KiB tmpfs; when the machine does not
+allow mounting (no CAP_SYS_ADMIN) those tests are skipped with that reason. The build directory
+given as a *file* (a common typo) needs no privileges and always runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from test_bad_input import base_data, dump, pav, tree_hash
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(build_dir: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PAV_GRAPH_BUILD=str(build_dir))
+    env.pop("PAV_GRAPH_CORPUS", None)
+    return env
+
+
+def _cases_json(corpus: Path, build_dir: Path) -> list[dict]:
+    run = pav(corpus, "cases", "--format", "json", build_dir=build_dir)
+    assert run.code == 0, run.out
+    return json.loads(run.out[run.out.index("["):])
+
+
+@contextmanager
+def mounted(args: list[str], target: Path):
+    """Mount something at ``target`` for the block; skip the test when mounting is not allowed."""
+    target.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", *args, str(target)], capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount here ({result.stderr.strip() or 'not root'}); "
+                    "simulating this fault needs CAP_SYS_ADMIN")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=False)
+
+
+@contextmanager
+def read_only(directory: Path):
+    """``directory`` made read-only for root too: bind-mounted onto itself, then remounted ro."""
+    with mounted(["--bind", str(directory)], directory):
+        remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(directory)],
+                                 capture_output=True, text=True, check=False)
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only: {remount.stderr.strip()}")
+        yield directory
+
+
+def assert_one_line_error(run, *words: str) -> None:
+    assert run.code in (1, 2), f"exit {run.code}:\n{run.out}"
+    assert "Traceback" not in run.out and "internal error" not in run.out, run.out
+    errors = [line for line in run.out.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, run.out
+    for word in words:
+        assert word in errors[0], errors[0]
+
+
+# --------------------------------------------------------------------------- killed builds
+
+
+@pytest.fixture(scope="module")
+def built_corpus(tmp_path_factory, project_root):
+    """A copy of the corpus with one build."""
+    root = tmp_path_factory.mktemp("faults")
+    corpus = root / "corpus"
+    for name in ("cases", "ontology", "sources", "queries"):
+        shutil.copytree(project_root / name, corpus / name)
+    build_dir = root / "build"
+    run = pav(corpus, "build", "-q", build_dir=build_dir)
+    assert run.code == 0, run.out
+    run = pav(corpus, "build", "-q", "--force", build_dir=build_dir)  # how long one takes here
+    assert run.code == 0, run.out
+    return corpus, build_dir, run.seconds
+
+
+def _usable(build_dir: Path, n_cases: int) -> None:
+    """current.json names a complete build whose store opens and holds every case."""
+    import pyoxigraph as ox
+
+    from pav_graph.rdf import ONTO
+
+    directory = build_dir / json.loads((build_dir / "current.json").read_text())["directory"]
+    assert (directory / "manifest.json").is_file() and (directory / "graph.nt").is_file()
+    store = ox.Store.read_only(str(directory / "store"))
+    rows = list(store.query(f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a <{ONTO}Case> }}"))
+    assert int(rows[0]["n"].value) == n_cases
+    del store
+
+
+# Kill points as fractions of the time one forced build takes on this machine (measured by the
+# fixture): from process start-up through loading, SHACL, the reasoner (a Java child) and
+# writing the store. Past 1.0 the build may win the race; then the new build must be whole.
+KILL_AT = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fraction", KILL_AT)
+def test_killed_build_leaves_the_previous_build_usable(built_corpus, fraction: float) -> None:
+    """SIGKILL a `build --force` of a changed corpus part-way: the build in use
+    (build/current.json) still answers `pav-graph cases`, and the next build succeeds and clears
+    the killed build's temporary directory."""
+    corpus, build_dir, seconds = built_corpus
+    delay = seconds * fraction
+    pointer = build_dir / "current.json"
+    before = pointer.read_bytes()
+    expected = _cases_json(corpus, build_dir)
+    assert pointer.read_bytes() == before  # answering did not rebuild
+    n_cases = len(list((corpus / "cases").glob("*.yaml")))
+    assert len(expected) == n_cases
+
+    case = corpus / "cases" / "houten.yaml"
+    original = case.read_bytes()
+    case.write_bytes(original.replace(b"\nsummary:\n", b"\nsummary:  # changed\n", 1))
+    assert case.read_bytes() != original
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), "build",
+                             "--force", "-q"], env=_env(build_dir), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    killed = proc.poll() is None
+    if killed:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its reasoner (Java) child
+    proc.wait()
+    case.write_bytes(original)  # back to the inputs of the previous build
+
+    _usable(build_dir, n_cases)  # old or new, the build in use is whole
+    if pointer.read_bytes() == before:
+        assert _cases_json(corpus, build_dir) == expected
+        assert pointer.read_bytes() == before  # answered from the previous build, no rebuild
+    else:  # the build got as far as swapping the pointer (or finished): the new one is in use
+        assert _cases_json(corpus, build_dir) == expected  # rebuilt for the restored inputs
+    run = pav(corpus, "build", "--force", "-q", build_dir=build_dir)
+    assert run.code == 0, run.out
+    leftovers = [p.name for p in (build_dir / "builds").iterdir() if p.name.startswith(".")]
+    assert not leftovers, f"temporary build directories left behind: {leftovers}"
+    assert pointer.read_bytes() == before  # same inputs, same build directory again
+
+
+# --------------------------------------------------------------------------- unwritable places
+
+
+def test_build_dir_that_is_a_file(corpus_copy: Path, tmp_path: Path) -> None:
+    """PAV_GRAPH_BUILD pointing at a file: one line naming the path, exit 1, no traceback."""
+    blocker = tmp_path / "build"
+    blocker.write_text("not a directory", encoding="utf-8")
+    run = pav(corpus_copy, "build", "--no-reason", "--no-shacl", build_dir=blocker)
+    assert_one_line_error(run, str(blocker))
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+    run = pav(corpus_copy, "cases", build_dir=blocker)  # a command that builds on demand
+    assert_one_line_error(run, str(blocker))
+
+
+def test_build_into_a_read_only_directory(corpus_copy: Path, tmp_path: Path) -> None:
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    with read_only(build_dir):
+        run = pav(corpus_copy, "build", "--no-reason", "--no-shacl", build_dir=build_dir)
+        assert_one_line_error(run, str(build_dir), "read-only")
+    assert not any(build_dir.iterdir())
+
+
+def test_build_on_a_full_disk(corpus_copy: Path, tmp_path: Path) -> None:
+    """The graph (about 2 MB of N-Triples) does not fit on a 200 KiB tmpfs."""
+    build_dir = tmp_path / "build"
+    with mounted(["-t", "tmpfs", "-o", "size=200k", "tmpfs"], build_dir):
+        run = pav(corpus_copy, "build", "--no-reason", "--no-shacl", build_dir=build_dir)
+        assert_one_line_error(run, "space")
+        assert not (build_dir / "current.json").exists()
+        assert not [p for p in (build_dir / "builds").rglob("*") if p.is_file()], \
+            "a failed build must clean up its temporary files"
+
+
+def test_full_disk_keeps_the_previous_build(corpus_copy: Path, tmp_path: Path) -> None:
+    """A build that runs out of space leaves the previous build in use."""
+    build_dir = tmp_path / "build"
+    with mounted(["-t", "tmpfs", "-o", "size=12m", "tmpfs"], build_dir):
+        assert pav(corpus_copy, "build", "-q", "--no-reason", build_dir=build_dir).code == 0
+        pointer = (build_dir / "current.json").read_bytes()
+        filler = build_dir / "filler"
+        free = shutil.disk_usage(build_dir).free
+        with open(filler, "wb") as fh:  # leave ~100 KiB
+            fh.write(b"\0" * max(0, free - 100 * 1024))
+        case = corpus_copy / "cases" / "houten.yaml"
+        case.write_bytes(case.read_bytes().replace(b"\nsummary:\n", b"\nsummary:  # changed\n", 1))
+        run = pav(corpus_copy, "build", "--no-reason", build_dir=build_dir)
+        assert_one_line_error(run, "space")
+        assert (build_dir / "current.json").read_bytes() == pointer
+        filler.unlink()
+
+
+def test_case_add_to_a_read_only_corpus(corpus_copy: Path, tmp_path: Path) -> None:
+    incoming = tmp_path / "proef-casus.yaml"
+    incoming.write_bytes(dump(base_data()))
+    before = tree_hash(corpus_copy)
+    with read_only(corpus_copy / "cases"):
+        run = pav(corpus_copy, "case", "add", "--no-build", str(incoming))
+        assert_one_line_error(run, "cases", "read-only")
+    assert tree_hash(corpus_copy) == before
+
+
+# --------------------------------------------------------------------------- two writers
+
+
+def test_concurrent_case_adds_lose_nothing(corpus_copy: Path, tmp_path: Path) -> None:
+    """Four `case add` at the same moment, each a different case: all four end up in cases/,
+    each byte-for-byte what was added, and the corpus validates."""
+    ids = [f"proef-{n}" for n in range(4)]
+    n_before = len(list((corpus_copy / "cases").glob("*.yaml")))
+    files = []
+    for cid in ids:
+        f = tmp_path / f"{cid}.yaml"
+        f.write_bytes(dump({**base_data(), "id": cid}))
+        files.append(f)
+    procs = [subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus_copy),
+                               "case", "add", "--no-build", str(f)],
+                              env=_env(tmp_path / "build"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT) for f in files]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, outputs
+    for cid in ids:
+        placed = (corpus_copy / "cases" / f"{cid}.yaml").read_text(encoding="utf-8")
+        assert f"id: {cid}\n" in placed
+    assert len(list((corpus_copy / "cases").glob("*.yaml"))) == n_before + 4
+    run = pav(corpus_copy, "validate")
+    assert run.code == 0 and f"ok: {n_before + 4} case(s)" in run.out, run.out
+
+
+def test_concurrent_adds_of_the_same_id_keep_one(corpus_copy: Path, tmp_path: Path) -> None:
+    """Two `case add` of the same new id at once: exactly one wins, the other is told the id
+    exists; the file in cases/ is one of the two, whole."""
+    variants = []
+    for n in range(2):
+        data = base_data()
+        data["summary"]["en"] = f"variant {n}"
+        f = tmp_path / f"v{n}" / "proef-casus.yaml"
+        f.parent.mkdir()
+        f.write_bytes(dump(data))
+        variants.append(f)
+    procs = [subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus_copy),
+                               "case", "add", "--no-build", str(f)],
+                              env=_env(tmp_path / "build"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT) for f in variants]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes == [0, 1], outputs
+    assert any("already exists" in o for o in outputs)
+    placed = (corpus_copy / "cases" / "proef-casus.yaml").read_text(encoding="utf-8")
+    assert ("variant 0" in placed) != ("variant 1" in placed)
