@@ -197,9 +197,11 @@ def case_detail(store: ox.Store, case_id: str) -> dict | None:
         elif p == "http://purl.org/dc/terms/source":
             detail["sources"].append(o.value.rsplit("/", 1)[1])
     orgs = select_local(store, render(prefix_header() + """
-        SELECT ?id ?name ?level WHERE { ?case pg:hasOrganisation ?o . ?o rdfs:label ?name ;
-        pg:level ?l . ?l skos:prefLabel ?level FILTER(lang(?level) = "nl")
-        BIND(REPLACE(STR(?o), "^.*/", "") AS ?id) } ORDER BY ?id""", case))
+        SELECT ?id ?name ?level ?involvement WHERE {
+        ?case ?link ?o . VALUES (?link ?involvement) { (pg:hasOrganisation "setting")
+                                                       (pg:involvesOrganisation "party") }
+        ?o rdfs:label ?name ; pg:level ?l . ?l skos:prefLabel ?level FILTER(lang(?level) = "nl")
+        BIND(REPLACE(STR(?o), "^.*/", "") AS ?id) } ORDER BY DESC(?involvement) ?id""", case))
     detail["organisations"] = orgs.records()
 
     evidence: dict[str, list[dict]] = {}

@@ -77,7 +77,8 @@ EXTRA_Q = prefix_header() + """
 SELECT ?case_id ?rel ?node_id ?label ?level WHERE {
   ?case a pg:Case ; dcterms:identifier ?case_id .
   {
-    ?case pg:hasOrganisation ?node . BIND("hasOrganisation" AS ?rel)
+    ?case ?link ?node . VALUES ?link { pg:hasOrganisation pg:involvesOrganisation }
+    BIND(STRAFTER(STR(?link), "#") AS ?rel)
     ?node rdfs:label ?label ; pg:level ?level_iri .
     BIND(STRAFTER(STR(?node), "/id/org/") AS ?node_id)
     BIND(STRAFTER(STR(?level_iri), "/id/level/") AS ?level)
@@ -88,7 +89,8 @@ SELECT ?case_id ?rel ?node_id ?label ?level WHERE {
 }
 """
 # relation → (node type, node id prefix)
-_EXTRA = {"hasOrganisation": ("organisation", "org"), "source": ("source", "source")}
+_EXTRA = {"hasOrganisation": ("organisation", "org"), "involvesOrganisation": ("organisation", "org"),
+          "source": ("source", "source")}
 
 
 def case_network(store: ox.Store) -> nx.Graph:
@@ -100,7 +102,7 @@ def case_network(store: ox.Store) -> nx.Graph:
     the concept's kind, "organisation" or "source"), ``identifier`` (the id in the case files;
     not ``id``, which GEXF writers would take as the node id, and a case, a concept and a source
     may share an id), ``label``, ``label_en``, ``level`` (a case's levels of government, an
-    organisation's level). Edges carry ``relation``: linkedTo, hasOrganisation or source."""
+    organisation's level). Edges carry ``relation``: linkedTo, hasOrganisation, involvesOrganisation or source."""
     from pav_graph.analytics import bipartite_graph, case_node
 
     graph = bipartite_graph(store)

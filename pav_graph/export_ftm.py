@@ -121,7 +121,7 @@ def actors(store: ox.Store) -> Iterator[dict]:
 
 def cases(store: ox.Store) -> Iterator[dict]:
     involved: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(store, """SELECT ?c ?x WHERE { { ?c pg:hasOrganisation ?x }
+    for r in _rows(store, """SELECT ?c ?x WHERE { { ?c pg:hasOrganisation|pg:involvesOrganisation ?x }
                                                   UNION { ?c pg:hasActor ?x } } ORDER BY ?x"""):
         involved[r["c"]].append(ftm_id(r["x"]))
     for r in _rows(store, """

@@ -114,7 +114,7 @@ def test_network_export_loads_in_networkx(exported, model, fmt):
     assert org["identifier"] == "gemeente-maastricht"
     assert graph.nodes["case/maastricht-2025"]["kind"] == "case"
     relations = {d["relation"] for _, _, d in graph.edges(data=True)}
-    assert relations == {"linkedTo", "hasOrganisation", "source"}
+    assert relations == {"linkedTo", "hasOrganisation", "involvesOrganisation", "source"}
     # every edge joins a case to something else (the graph is bipartite)
     assert all(("case/" in a) != ("case/" in b) for a, b in graph.edges)
 
