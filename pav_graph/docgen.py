@@ -22,10 +22,10 @@ def _md(text: str) -> str:
 
 
 def cases_md(corpus: Corpus) -> str:
-    out = [HEADER, "# Cases\n\n",
-           f"{len(corpus.cases)} cases. Each row gives where in its sources the case is described "
-           "(source id and the line ranges of the quotes). Summaries are our own words; the "
-           "graph records what the sources say.\n\n"]
+    intro = (f"{len(corpus.cases)} cases. Each row gives where in its sources the case is described "
+             "(source id and the line ranges of the quotes). Summaries are our own words; the "
+             "graph records what the sources say.\n\n")
+    out = [HEADER, "# Cases\n\n", intro]
     by_source: dict[str, list] = {}
     for case in corpus.cases.values():
         by_source.setdefault(case.sources[0] if case.sources else "?", []).append(case)
@@ -74,9 +74,9 @@ def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
                 return f"{prefix}:{text[len(ns):]}"
         return text
 
-    out = [HEADER, "# Ontology reference\n\n",
-           "Namespace `https://w3id.org/pav-graph/ontology#` (prefix `pg:`); individuals under "
-           "`https://w3id.org/pav-graph/id/`. Source: `ontology/pav-graph.ttl`.\n\n"]
+    intro = ("Namespace `https://w3id.org/pav-graph/ontology#` (prefix `pg:`); individuals under "
+             "`https://w3id.org/pav-graph/id/`. Source: `ontology/pav-graph.ttl`.\n\n")
+    out = [HEADER, "# Ontology reference\n\n", intro]
     sections = {"Class": "Classes", "ObjectProperty": "Object properties",
                 "DatatypeProperty": "Datatype properties", "AnnotationProperty": "Annotation properties"}
     rows: dict[str, dict] = {}

@@ -8,16 +8,28 @@ YAML, the JSON Schema (structure), then what a schema cannot: unknown or wrongly
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from pav_graph import yamlio
 from pav_graph.model import (
-    Actor, Case, CompositePattern, Concept, Corpus, Event, Evidence, Finding, Intervention,
-    Organisation, Period, Relation, Source,
+    Actor,
+    Case,
+    CompositePattern,
+    Concept,
+    Corpus,
+    Event,
+    Evidence,
+    Finding,
+    Intervention,
+    Organisation,
+    Period,
+    Relation,
+    Source,
 )
 from pav_graph.problems import Problems, did_you_mean
 from pav_graph.project import Project

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 PathItem = str | int
 
@@ -57,7 +57,7 @@ class Problems:
         self.items.append(Problem(file, message, fix, tuple(path), severity=severity,
                                   replacement=replacement))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property

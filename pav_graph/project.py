@@ -50,7 +50,7 @@ class Project:
         return (path / "ontology" / "pav-graph.ttl").is_file() and (path / "cases").is_dir()
 
     @classmethod
-    def find(cls, corpus: str | os.PathLike | None = None, cwd: Path | None = None) -> "Project":
+    def find(cls, corpus: str | os.PathLike | None = None, cwd: Path | None = None) -> Project:
         """Locate the project: explicit path, then the environment variable, then upwards."""
         explicit = corpus or os.environ.get(ENV_VAR)
         if explicit:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pav_graph.rdf import ID
-from pav_graph.sparql import prefix_header, sparql_iri, sparql_literal, values_clause
+from pav_graph.sparql import bind_values, prefix_header, sparql_iri, sparql_literal
 
 _HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
 IRI_PARAMS = {"case": "case", "concept": "concept", "source": "source", "pattern": "concept",
@@ -126,22 +126,6 @@ def bind(query: NamedQuery, given: dict[str, str]) -> dict[str, str]:
     return bindings
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
 def render(text: str, bindings: dict[str, str]) -> str:
-    """The query text with ``bindings`` as an inline ``VALUES`` block opening its outermost WHERE
-    group (comment lines are skipped when looking for it); a trailing ``VALUES`` if it has none."""
-    if not bindings:
-        return text
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            m = _WHERE.search(line)
-            if m:
-                names = " ".join(f"?{k}" for k in bindings)
-                block = f"\n  VALUES ({names}) {{ ({' '.join(bindings.values())}) }}\n"
-                at = offset + m.end()
-                return text[:at] + block + text[at:]
-        offset += len(line)
-    return text + values_clause(bindings)
+    """The query text with its parameters bound (see :func:`pav_graph.sparql.bind_values`)."""
+    return bind_values(text, bindings)

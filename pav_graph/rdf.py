@@ -11,7 +11,7 @@ target the source with a TextQuoteSelector (the exact quote) and a FragmentSelec
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 

@@ -1,14 +1,15 @@
 """Running SPARQL on the embedded store or on a remote endpoint, with one result shape.
 
 Results are returned as :class:`Result` (variable names + rows of plain Python values), so the
-CLI, tests and pages do not care which engine answered. Parameters are bound with a trailing
-``VALUES`` clause, which SPARQL 1.1 allows after any query and which every endpoint
-understands (pyoxigraph's own substitutions would not travel to a remote store).
+CLI, tests and pages do not care which engine answered. Parameters are bound with a ``VALUES``
+block in the query text, which every endpoint understands (pyoxigraph's own substitutions would
+not travel to a remote store).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -75,6 +76,29 @@ def values_clause(bindings: dict[str, str]) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(text: str, bindings: dict[str, str]) -> str:
+    """Bind parameters with an inline ``VALUES`` block opening the outermost WHERE group.
+
+    A trailing ``VALUES`` clause would be simpler, but SPARQL 1.1 (§18.2.4.3) joins it only
+    after FILTER, GROUP BY and HAVING, so a parameter used in a FILTER would match nothing.
+    Comment lines are skipped when looking for WHERE; without one, the clause goes at the end.
+    """
+    if not bindings:
+        return text
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            m = _WHERE.search(line)
+            if m:
+                at = offset + m.end()
+                return text[:at] + values_clause(bindings) + text[at:]
+        offset += len(line)
+    return text + values_clause(bindings)
+
+
 def _term(t) -> Term | None:
     if t is None:
         return None
@@ -89,10 +113,9 @@ def _term(t) -> Term | None:
 
 
 def select_local(store: ox.Store, query: str, bindings: dict[str, str] | None = None) -> Result:
-    text = query + values_clause(bindings or {})
-    solutions = store.query(text)
+    solutions = store.query(bind_values(query, bindings or {}))
     if not isinstance(solutions, ox.QuerySolutions):
-        raise ValueError("not a SELECT query")
+        raise TypeError("not a SELECT query")
     variables = [v.value for v in solutions.variables]
     rows = [{v: _term(sol[v]) for v in variables} for sol in solutions]
     return Result(variables, rows)
@@ -104,7 +127,7 @@ class EndpointError(Exception):
 
 def select_remote(endpoint: str, query: str, bindings: dict[str, str] | None = None,
                   timeout: float = 60, headers: dict[str, str] | None = None) -> Result:
-    text = query + values_clause(bindings or {})
+    text = bind_values(query, bindings or {})
     body = urllib.parse.urlencode({"query": text}).encode()
     request = urllib.request.Request(
         endpoint, data=body, method="POST",

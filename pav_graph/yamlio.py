@@ -82,7 +82,7 @@ def load(path: Path) -> Any:
     """Parse a YAML file into plain Python data (dict, list, str, int, ...)."""
     text = read_text(path)
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
@@ -157,7 +157,7 @@ def _roundtrip_doc(path: Path) -> Any | None:
                 _DOCS.clear()
             _DOCS[key] = roundtrip_yaml().load(io.StringIO(read_text(path)))
         return _DOCS[key]
-    except Exception:  # the file was readable by the fast loader; be forgiving here
+    except Exception:  # noqa: BLE001 - positions are a courtesy; the fast loader already read it
         return None
 
 

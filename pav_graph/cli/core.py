@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from pav_graph.cli.common import (
-    FORMATS, built_store, echo_err, emit, os_error, project_from, report_build_failure,
+    FORMATS,
+    built_store,
+    echo_err,
+    emit,
+    os_error,
+    project_from,
+    report_build_failure,
 )
 
 
@@ -27,7 +33,8 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
     Example:
       pav-graph build
     """
-    from pav_graph.build import BuildFailed, build as run_build
+    from pav_graph.build import BuildFailed
+    from pav_graph.build import build as run_build
 
     project = project_from(ctx)
     say = (lambda m: None) if quiet else (lambda m: click.echo(m))

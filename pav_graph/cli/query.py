@@ -82,7 +82,7 @@ def query(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: s
             result = sparql.select_local(built_store(ctx), text)
     except sparql.EndpointError as exc:
         raise click.ClickException(str(exc)) from None
-    except (SyntaxError, ValueError, OSError) as exc:
+    except (SyntaxError, ValueError, TypeError, OSError) as exc:
         raise click.ClickException(f"{q.path}: the query failed: {exc}") from None
     if fmt == "sparql-json":
         click.echo(json.dumps(result.to_sparql_json(), ensure_ascii=False, indent=2))
