@@ -1,0 +1,325 @@
+"""Write the static site: one page per case, concept and source, the home page and the graph.
+
+The site works from disk (``file://``) and over HTTP alike: all links are relative, all data is
+embedded in the pages as JSON (no ``fetch``), and every script and style sheet — vis-network
+included, copied from the pyvis package with its licence — lives under ``assets/``. Nothing is
+requested from another host.
+
+Templates are autoescaped, and JSON embedded in ``<script type="application/json">`` has every
+``<`` written as ``\\u003c``, so text from a case file can never close the script element or
+become markup: it always shows as text.
+
+The output directory is replaced as a whole (written next to it, then renamed), and only if it
+is empty or was written by this command before: nothing else a user keeps there is overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from pav_graph.project import Project
+from pav_graph.site import graphs
+from pav_graph.site.data import STATUS, SiteData, load_site_data
+from pav_graph.site.search import search_index
+
+MARKER = ".pav-graph-site"
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+CONTEXT_LINES = 3
+
+# order of the finding groups on a case page (interventions have their own section)
+FINDING_KINDS = ["risk-factor", "dilemma", "pattern", "relation-type", "influence-means",
+                 "framework", "criterion", "event-type", "role", "intervention", "other"]
+KIND_SINGULAR = {
+    "role": ("rol", "role"), "relation-type": ("relatietype", "relation type"),
+    "influence-means": ("invloedsmiddel", "means of influence"),
+    "risk-factor": ("risicofactor", "risk factor"), "dilemma": ("dilemma", "dilemma"),
+    "intervention": ("interventie", "intervention"), "pattern": ("systeempatroon", "systemic pattern"),
+    "framework": ("theorie of model", "framework or theory"), "criterion": ("criterium", "criterion"),
+    "event-type": ("gebeurtenissoort", "event type"),
+}
+GROUPS = {"finding": ("bevinding", "finding"), "event": ("gebeurtenis", "event"),
+          "intervention": ("interventie", "intervention"), "relation": ("relatie", "relation"),
+          "actor": ("actor", "actor")}
+
+
+class SiteError(Exception):
+    """The site cannot be written where asked; the message says why and what to do."""
+
+
+@dataclass
+class SiteResult:
+    outdir: Path
+    pages: int
+    seconds: float
+    graph_nodes: int
+    aggregated: bool
+
+
+def jsonblock(value: object) -> Markup:
+    """JSON for a ``<script type="application/json">`` element: no ``<`` can end the element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c"))
+
+
+def _load_template(name: str) -> str | None:
+    path = resources.files("pav_graph.site").joinpath("templates", name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_load_template), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=False)
+    env.filters["jsonblock"] = jsonblock
+    return env
+
+
+def cite(source: dict) -> str:
+    """A short citation: "Jabaaij, Kamphuis (2023)", or the source id when no author is known."""
+    if source["authors"]:
+        who = ", ".join(source["authors"])
+        return f"{who} ({source['year']})" if source["year"] else who
+    return source["id"]
+
+
+def period_text(start: str | None, end: str | None) -> str:
+    if start and end and start != end:
+        return f"{start} – {end}"
+    return start or end or ""
+
+
+def context_blocks(source: dict) -> list[dict]:
+    """The cited line ranges widened by a few lines and merged, ready to show with anchors."""
+    lines = source["lines"]
+    hits: set[int] = set()
+    spans = []
+    for cit in source["citations"]:
+        ev = cit["evidence"]
+        first, last = max(1, ev["first_line"]), min(len(lines), ev["last_line"])
+        if first > last:
+            continue
+        hits.update(range(first, last + 1))
+        spans.append((max(1, first - CONTEXT_LINES), min(len(lines), last + CONTEXT_LINES)))
+    blocks: list[list[int]] = []
+    for first, last in sorted(spans):
+        if blocks and first <= blocks[-1][1] + 1:
+            blocks[-1][1] = max(blocks[-1][1], last)
+        else:
+            blocks.append([first, last])
+    return [{"first": a, "last": b,
+             "lines": [{"n": n, "text": lines[n - 1], "hit": n in hits} for n in range(a, b + 1)]}
+            for a, b in blocks]
+
+
+def _check_ids(data: SiteData) -> None:
+    for kind, ids in (("case", data.cases), ("concept", data.concepts), ("source", data.sources)):
+        for ident in ids:
+            if not SAFE_ID.fullmatch(ident):
+                raise SiteError(f"{kind} id {ident!r} cannot be a file name: use a-z, 0-9 and '-'")
+
+
+def prepare_outdir(outdir: Path) -> None:
+    if outdir.exists():
+        if not outdir.is_dir():
+            raise SiteError(f"{outdir} is a file: choose a directory for the site")
+        if any(outdir.iterdir()) and not (outdir / MARKER).exists():
+            raise SiteError(f"{outdir} is not empty and was not written by `pav-graph site`: "
+                            "choose a new or empty directory")
+
+
+def copy_assets(target: Path) -> None:
+    """Own static files plus vis-network's script, style sheet and licence."""
+    assets = target / "assets"
+    (assets / "vis-network").mkdir(parents=True)
+    static = resources.files("pav_graph.site").joinpath("static")
+    for entry in static.iterdir():
+        if entry.is_file():
+            (assets / entry.name).write_bytes(entry.read_bytes())
+    vis = vis_network_dir()
+    for name in ("vis-network.min.js", "vis-network.css"):
+        shutil.copyfile(vis / name, assets / "vis-network" / name)
+    (assets / "vis-network" / "LICENSE.txt").write_text(vis_licence(vis), encoding="utf-8")
+
+
+def vis_network_dir() -> Path:
+    import pyvis
+
+    base = Path(pyvis.__file__).parent
+    for candidate in sorted(base.glob("lib/vis-*/vis-network.min.js"), reverse=True) + sorted(
+            base.glob("templates/lib/vis-*/vis-network.min.js"), reverse=True):
+        return candidate.parent
+    raise SiteError(f"vis-network not found in the pyvis package at {base}: reinstall pyvis")
+
+
+MIT = """MIT License
+
+Copyright (c) 2011-2017 Almende B.V, http://almende.com
+Copyright (c) 2017-2019 visjs contributors, https://github.com/visjs
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT
+OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
+def vis_licence(vis: Path) -> str:
+    """The licence header of vis-network.min.js as shipped, and the MIT text it points to."""
+    js = (vis / "vis-network.min.js").read_text(encoding="utf-8", errors="replace")
+    header = js[: js.find("*/") + 2] if js.startswith("/**") else ""
+    return ("vis-network, copied unchanged from the pyvis package "
+            f"({vis.name}). It is dual licensed under Apache-2.0 and MIT; this site uses it "
+            "under the MIT License.\n\n" + header + "\n\n" + MIT)
+
+
+def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: None) -> SiteResult:
+    """Write the site for the built ``store`` of ``project`` (source texts come from its
+    ``sources/``) to ``outdir``."""
+    t0 = time.perf_counter()
+    outdir = Path(outdir)
+    prepare_outdir(outdir)
+    data = load_site_data(store, _source_models(project))
+    _check_ids(data)
+    env = environment()
+    styles_by_kind = {s["kind"]: s for s in graphs.styles(data)}
+    for s in data.sources.values():
+        s["cite"] = cite(s)
+    level_en = {}
+    for case in data.cases.values():
+        for _, nl, en in case["levels"]:
+            level_en[nl] = en
+    common = {
+        "cases": data.cases, "concepts": data.concepts, "sources": data.sources,
+        "kinds": data.kinds, "styles_by_kind": styles_by_kind, "level_en": level_en,
+        "kind_singular": {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_SINGULAR.items()},
+        "groups": {k: {"nl": nl, "en": en} for k, (nl, en) in GROUPS.items()},
+        "statuses": {k: {"nl": nl, "en": en} for k, (nl, en) in STATUS.items()},
+        "stats": {"cases": len(data.cases), "concepts": len(data.concepts),
+                  "sources": len(data.sources)},
+    }
+    pages: dict[str, str] = {}
+
+    def render(path: str, template: str, title: dict, graphs_on_page: bool = False, **ctx) -> None:
+        root = "../" * path.count("/")
+        pages[path] = env.get_template(template).render(
+            **common, **ctx, root=root, title=title, graphs=graphs_on_page)
+
+    corpus = graphs.corpus_graph(data)
+    render("index.html", "index.html", {"nl": "Casussen", "en": "Cases"}, **_home(data))
+    render("graph.html", "graph.html", {"nl": "De hele graaf", "en": "The whole graph"}, True,
+           graph=corpus)
+    grouped = {}
+    for c in sorted(data.concepts.values(), key=lambda c: c["label"]["nl"].casefold()):
+        grouped.setdefault(c["kind"], []).append(c)
+    order = list(graphs.KIND_STYLE) + sorted(grouped)
+    render("concepts.html", "concepts.html", {"nl": "Begrippen", "en": "Concepts"},
+           kind_groups=[(k, grouped[k]) for k in dict.fromkeys(order) if k in grouped])
+    render("sources.html", "sources.html", {"nl": "Bronnen", "en": "Sources"},
+           source_list=list(data.sources.values()))
+    for cid, case in data.cases.items():
+        render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
+               graph=graphs.case_ego(data, cid), finding_kinds=FINDING_KINDS,
+               period=period_text(case["start"], case["end"]))
+    for cid, c in data.concepts.items():
+        render(f"concepts/{cid}.html", "concept.html", c["label"], True, c=c,
+               graph=graphs.concept_ego(data, cid))
+    for sid, s in data.sources.items():
+        render(f"sources/{sid}.html", "source.html", {"nl": s["title"] or sid, "en": s["title"] or sid},
+               s=s, blocks=context_blocks(s))
+    log(f"rendered {len(pages)} pages")
+
+    tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+        for path, html in pages.items():
+            target = tmp / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        copy_assets(tmp)
+        (tmp / MARKER).write_text("written by `pav-graph site`; the whole directory is replaced "
+                                  "when the site is generated again\n", encoding="utf-8")
+        _swap(tmp, outdir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return SiteResult(outdir, len(pages), time.perf_counter() - t0, len(corpus["nodes"]),
+                      corpus["aggregated"])
+
+
+def _source_models(project: Project) -> dict:
+    from pav_graph.load import load_sources
+    from pav_graph.problems import Problems
+
+    problems = Problems()
+    sources = load_sources(project, problems)
+    if problems:
+        first = problems.errors[0].format(project.root)
+        raise SiteError(f"{first} (run `pav-graph validate` to see every problem)")
+    return sources
+
+
+def _swap(new: Path, outdir: Path) -> None:
+    """Put ``new`` in place of ``outdir``: two renames, so a reader never sees half a site."""
+    old = outdir.parent / f".{outdir.name}.old-{os.getpid()}"
+    if outdir.exists():
+        os.replace(outdir, old)
+    os.replace(new, outdir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _home(data: SiteData) -> dict:
+    concepts = data.concepts
+    table = []
+    for cid, case in sorted(data.cases.items(), key=lambda kv: kv[1]["label"]["nl"].casefold()):
+        inferred = [p["id"] for p in case["patterns"]]
+        patterns = sorted({c for c in case["linked"] if concepts.get(c, {}).get("kind") == "pattern"}
+                          | set(inferred), key=lambda c: concepts[c]["label"]["nl"].casefold()
+                          if c in concepts else c)
+        table.append({
+            "id": cid, "label": case["label"], "years": case["years"],
+            "period": period_text(case["start"], case["end"]),
+            "level_ids": [lv[0] for lv in case["levels"]],
+            "levels_nl": ", ".join(lv[1] for lv in case["levels"]),
+            "levels_en": ", ".join(lv[2] for lv in case["levels"]),
+            "patterns": patterns, "pattern_ids": patterns, "inferred": inferred,
+            "risk_ids": [c for c in case["linked"] if concepts.get(c, {}).get("kind") == "risk-factor"],
+        })
+    levels = {lv[0]: {"id": lv[0], "nl": lv[1], "en": lv[2]}
+              for case in data.cases.values() for lv in case["levels"]}
+    counts = {cid: len(c["cases"]) for cid, c in concepts.items()}
+
+    def options(kind: str) -> list[dict]:
+        return [{"id": c["id"], "label": c["label"], "n": counts[c["id"]]}
+                for c in sorted(concepts.values(), key=lambda c: c["label"]["nl"].casefold())
+                if c["kind"] == kind and counts[c["id"]]]
+
+    recurring = sorted((c for c in concepts.values() if c["kind"] not in ("role", "event-type")
+                        and counts[c["id"]] >= 2), key=lambda c: (-counts[c["id"]], c["id"]))[:15]
+    return {
+        "table": table, "levels": sorted(levels.values(), key=lambda lv: lv["id"]),
+        "years": sorted({y for case in data.cases.values() for y in case["years"]}, reverse=True),
+        "pattern_options": options("pattern"), "risk_options": options("risk-factor"),
+        "recurring": [{"id": c["id"], "kind": c["kind"], "n": counts[c["id"]]} for c in recurring],
+        "max_recurring": max([counts[c["id"]] for c in recurring] or [1]),
+        "search_index": search_index(data),
+    }

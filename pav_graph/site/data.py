@@ -1,0 +1,288 @@
+"""What the site shows, gathered once from the built store (SPARQL) and the source texts.
+
+The pages never read case YAML: cases come from :func:`pav_graph.catalog.case_detail` and a few
+corpus-wide SPARQL queries, so the site shows exactly what the graph (with its inferences)
+holds. Source metadata and texts come from ``sources/`` because the store keeps only the text
+file's name, and the pages quote the lines around each citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from pav_graph.catalog import case_detail
+from pav_graph.catalog import cases as catalog_cases
+from pav_graph.catalog import concepts as catalog_concepts
+from pav_graph.model import Source
+from pav_graph.rdf import KIND_LABEL
+from pav_graph.sparql import prefix_header, select_local
+
+LINKS_Q = prefix_header() + """
+SELECT ?case ?concept WHERE {
+  ?c a pg:Case ; dcterms:identifier ?case ; pg:linkedTo/skos:notation ?concept .
+}"""
+
+LEVELS_Q = prefix_header() + """
+SELECT DISTINCT ?case ?level ?nl ?en WHERE {
+  ?c a pg:Case ; dcterms:identifier ?case ; pg:hasOrganisation/pg:level ?l .
+  ?l skos:prefLabel ?nl , ?en FILTER(lang(?nl) = "nl" && lang(?en) = "en")
+  BIND(REPLACE(STR(?l), "^.*/", "") AS ?level)
+}"""
+
+CONCEPT_LINKS_Q = prefix_header() + """
+SELECT ?id ?p ?other WHERE {
+  VALUES ?p { skos:broader skos:narrower skos:related pg:requires }
+  ?c skos:notation ?id ; ?p ?o . ?o skos:notation ?other .
+}"""
+
+CONCEPT_DEF_Q = prefix_header() + """
+SELECT ?id ?locator ?quote ?first ?last ?composite WHERE {
+  ?c a skos:Concept ; skos:notation ?id .
+  OPTIONAL { ?c pg:definitionLocator ?locator }
+  OPTIONAL { ?c pg:hasEvidence ?ev . ?ev pg:quote ?quote ; pg:firstLine ?first ; pg:lastLine ?last }
+  OPTIONAL { ?c pg:patternClass ?composite }
+}"""
+
+MATCHES_Q = prefix_header() + """
+SELECT ?case ?pattern ?item WHERE {
+  ?m a pg:PatternMatch ; pg:matchCase/dcterms:identifier ?case ;
+     pg:matchPattern/skos:notation ?pattern .
+  OPTIONAL { ?m pg:basedOn ?item }
+}"""
+
+RELATION_ENDS_Q = prefix_header() + """
+SELECT ?rel ?from ?to WHERE { ?rel a pg:Relation ; pg:fromActor ?from ; pg:toActor ?to }"""
+
+EVENT_ACTORS_Q = prefix_header() + """
+SELECT ?event ?actor WHERE { ?event a pg:Event ; pg:involves ?actor }"""
+
+ACTOR_ORG_Q = prefix_header() + """
+SELECT ?actor ?org ?name WHERE { ?actor a pg:Actor ; pg:memberOf ?org . ?org rdfs:label ?name }"""
+
+LOCATOR = re.compile(r"(\d+)(?:\s*[–-]\s*(\d+))?\s*$")
+
+# Concepts of these kinds say little about how alike two cases are: nearly every case has a
+# municipal secretary or an executive board.
+NOT_FOR_SIMILARITY = {"role"}
+
+STATUS = {"applied": ("toegepast", "applied"), "recommended": ("aanbevolen", "recommended")}
+
+
+def parse_locator(locator: str | None) -> tuple[int, int] | None:
+    """Lines of a locator written by :attr:`pav_graph.model.Evidence.locator` ("regels 3–5")."""
+    m = LOCATOR.search(locator or "")
+    if not m:
+        return None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def anchor(case_iri: str, item_iri: str) -> str:
+    """The HTML id of an item on its case page, e.g. ``finding-frame-lock`` or ``event-2``."""
+    return item_iri[len(case_iri) + 1:].replace("/", "-")
+
+
+def years(start: str | None, end: str | None) -> list[int]:
+    """The calendar years a case spans (from the first four digits of its dates)."""
+    first = int(start[:4]) if start else (int(end[:4]) if end else None)
+    last = int(end[:4]) if end else first
+    if first is None or last is None:
+        return []
+    if last < first or last - first > 60:  # a malformed or open-ended period: keep the ends
+        return sorted({first, last})
+    return list(range(first, last + 1))
+
+
+@dataclass
+class SiteData:
+    cases: dict[str, dict]
+    concepts: dict[str, dict]
+    sources: dict[str, dict]
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def load_site_data(store: ox.Store, source_models: dict[str, Source]) -> SiteData:
+    concepts = _concepts(store)
+    cases = _cases(store, concepts)
+    sources = _sources(source_models, cases, concepts)
+    kinds = {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_LABEL.items()}
+    return SiteData(cases, concepts, sources, kinds)
+
+
+def _concepts(store: ox.Store) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for row in catalog_concepts(store):
+        out[row.id] = {
+            "id": row.id, "kind": row.kind, "label": {"nl": row.label_nl, "en": row.label_en},
+            "definition": {"nl": row.definition_nl, "en": row.definition_en},
+            "source": row.source or None, "alt_labels": row.alt_labels,
+            "broader": [], "narrower": [], "related": [], "requires": [],
+            "definition_lines": None, "definition_quote": None, "composite": False,
+            "cases": [],  # filled by _cases: [{"case": id, "items": [...]}]
+        }
+    names = {"broader": "broader", "narrower": "narrower", "related": "related",
+             "requires": "requires"}
+    for r in select_local(store, CONCEPT_LINKS_Q).rows:
+        cid, other = str(r["id"]), str(r["other"])
+        key = names[str(r["p"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]]
+        if cid in out and other in out and other not in out[cid][key]:
+            out[cid][key].append(other)
+    for r in select_local(store, CONCEPT_DEF_Q).rows:
+        c = out.get(str(r["id"]))
+        if c is None:
+            continue
+        if r["first"] is not None:
+            c["definition_lines"] = (int(str(r["first"])), int(str(r["last"])))
+            c["definition_quote"] = str(r["quote"])
+        elif c["definition_lines"] is None:
+            c["definition_lines"] = parse_locator(str(r["locator"]) if r["locator"] else None)
+        if r["composite"] is not None:
+            c["composite"] = True
+    for c in out.values():
+        for key in ("broader", "narrower", "related", "requires"):
+            c[key].sort()
+    return out
+
+
+def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
+    linked: dict[str, set[str]] = defaultdict(set)
+    for r in select_local(store, LINKS_Q).rows:
+        linked[str(r["case"])].add(str(r["concept"]))
+    levels: dict[str, list[dict]] = defaultdict(list)
+    for r in select_local(store, LEVELS_Q).rows:
+        levels[str(r["case"])].append({"id": str(r["level"]), "nl": str(r["nl"]), "en": str(r["en"])})
+    matches: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in select_local(store, MATCHES_Q).rows:
+        items = matches[str(r["case"])][str(r["pattern"])]
+        if r["item"] is not None:
+            items.append(str(r["item"]))
+    rel_ends = {str(r["rel"]): (str(r["from"]), str(r["to"]))
+                for r in select_local(store, RELATION_ENDS_Q).rows}
+    event_actors: dict[str, list[str]] = defaultdict(list)
+    for r in select_local(store, EVENT_ACTORS_Q).rows:
+        event_actors[str(r["event"])].append(str(r["actor"]))
+    actor_org = {str(r["actor"]): str(r["name"]) for r in select_local(store, ACTOR_ORG_Q).rows}
+
+    out: dict[str, dict] = {}
+    for row in catalog_cases(store):
+        cid = row["id"]
+        detail = case_detail(store, cid)
+        if detail is None:
+            continue
+        iri = detail["iri"]
+        actors = {a["item"]: a for a in detail["actors"]}
+        for a in detail["actors"]:
+            a["anchor"] = anchor(iri, a["item"])
+            a["organisation"] = actor_org.get(a["item"])
+        for group in ("findings", "relations", "interventions", "events"):
+            for item in detail[group]:
+                item["anchor"] = anchor(iri, item["item"])
+        for rel in detail["relations"]:
+            ends = rel_ends.get(rel["item"], ("", ""))
+            rel["from_actor"], rel["to_actor"] = actors.get(ends[0]), actors.get(ends[1])
+        detail["events"].sort(key=lambda e: e["date"] is None)  # undated after dated, stable
+        for ev in detail["events"]:
+            ev["actors"] = [actors[a] for a in event_actors.get(ev["item"], []) if a in actors]
+        for iv in detail["interventions"]:
+            key = next((k for k, v in STATUS.items() if v[1] == (iv["status"] or "")), None)
+            iv["status_id"] = key
+        items_by_iri = {x["item"]: x for g in ("actors", "findings", "relations", "interventions",
+                                               "events") for x in detail[g]}
+        patterns = []
+        for p in detail["patterns"]:
+            based = [items_by_iri[i] for i in sorted(set(matches[cid].get(p["id"], [])))
+                     if i in items_by_iri]
+            patterns.append({"id": p["id"], "label": {"nl": p["label"], "en": p["label_en"]},
+                             "based_on": based})
+        by_kind: dict[str, list[dict]] = defaultdict(list)
+        for f in detail["findings"]:
+            by_kind[f["ckind"] or "other"].append(f)
+        case_years = years(row["start"], row["end"])
+        record = {
+            "id": cid, "label": {"nl": row["label"], "en": row["label_en"]},
+            "summary": detail["summary"], "period": detail["period"],
+            "start": row["start"], "end": row["end"], "years": case_years,
+            "levels": sorted({(lv["id"], lv["nl"], lv["en"]) for lv in levels.get(cid, [])}),
+            "organisations": detail["organisations"], "sources": sorted(detail["sources"]),
+            "linked": sorted(linked.get(cid, set())), "patterns": patterns,
+            "findings_by_kind": dict(by_kind), "detail": detail, "similar": [],
+        }
+        out[cid] = record
+        _register_uses(concepts, record)
+    _similar(out, concepts)
+    return out
+
+
+def _register_uses(concepts: dict[str, dict], case: dict) -> None:
+    """Record on each concept the items of ``case`` that link to it (with their quotes)."""
+    detail = case["detail"]
+    uses: dict[str, list[dict]] = defaultdict(list)
+    for group in ("findings", "relations", "interventions", "events"):
+        for item in detail[group]:
+            if item["cid"]:
+                uses[item["cid"]].append({"group": group, "item": item})
+    for actor in detail["actors"]:
+        if actor["role"]:
+            uses[actor["role"]].append({"group": "actors", "item": actor})
+    inferred = set()
+    for p in case["patterns"]:  # a composite pattern the reasoner found: its reasons
+        if p["id"] not in uses:
+            inferred.add(p["id"])
+            uses[p["id"]] = [{"group": x["anchor"].split("-", 1)[0] + "s", "item": x}
+                             for x in p["based_on"]]
+    for cid in sorted(set(case["linked"]) | set(uses)):
+        if cid in concepts:
+            concepts[cid]["cases"].append({"case": case["id"], "items": uses.get(cid, []),
+                                           "inferred": cid in inferred})
+
+
+def _similar(cases: dict[str, dict], concepts: dict[str, dict], top: int = 5) -> None:
+    """Similar cases: most shared concepts (roles left out), ties broken by Jaccard overlap."""
+    sets = {cid: {c for c in case["linked"]
+                  if concepts.get(c, {}).get("kind") not in NOT_FOR_SIMILARITY}
+            for cid, case in cases.items()}
+    by_concept: dict[str, list[str]] = defaultdict(list)
+    for cid, cs in sets.items():
+        for c in cs:
+            by_concept[c].append(cid)
+    for cid, cs in sets.items():
+        shared: Counter[str] = Counter()
+        for c in cs:
+            for other in by_concept[c]:
+                if other != cid:
+                    shared[other] += 1
+        ranked = sorted(shared, key=lambda o: (-shared[o], -shared[o] / len(cs | sets[o]), o))
+        cases[cid]["similar"] = [
+            {"id": o, "shared": sorted(cs & sets[o], key=lambda c: (concepts[c]["kind"], c))}
+            for o in ranked[:top]
+        ]
+
+
+def _sources(models: dict[str, Source], cases: dict[str, dict], concepts: dict[str, dict]) -> dict:
+    """Source metadata plus every citation of it: case evidence and concept definitions."""
+    out: dict[str, dict] = {}
+    for sid, s in sorted(models.items()):
+        out[sid] = {"id": sid, "title": s.title, "authors": s.authors, "year": s.year,
+                    "publisher": s.publisher, "type": s.type, "language": s.language,
+                    "description": s.description, "notes": s.notes,
+                    "text_file": s.text_path.name, "lines": s.text.lines, "citations": []}
+    for case in cases.values():
+        detail = case["detail"]
+        for group in ("actors", "findings", "relations", "interventions", "events"):
+            for item in detail[group]:
+                for ev in item["evidence"]:
+                    if ev["source"] in out:
+                        out[ev["source"]]["citations"].append(
+                            {"case": case["id"], "group": group, "item": item, "evidence": ev})
+    for c in concepts.values():
+        if c["source"] in out and c["definition_lines"]:
+            first, last = c["definition_lines"]
+            out[c["source"]]["citations"].append(
+                {"case": None, "group": "definition", "concept": c["id"],
+                 "evidence": {"quote": c["definition_quote"], "first_line": first,
+                              "last_line": last, "source": c["source"]}})
+    return out
