@@ -52,13 +52,16 @@ def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
     from pav_graph.sparql import prefix_header, select_local
 
     terms = select_local(store, prefix_header() + """
-        SELECT ?term ?type ?nl ?en ?dnl ?den ?domain ?range ?super WHERE {
+        SELECT ?term ?type ?nl ?en ?dnl ?den ?domain ?range ?super ?dm ?rm WHERE {
           VALUES ?type { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
           ?term a ?type ; rdfs:label ?nl , ?en .
           FILTER(STRSTARTS(STR(?term), STR(pg:)) && lang(?nl) = "nl" && lang(?en) = "en")
           OPTIONAL { ?term skos:definition ?dnl FILTER(lang(?dnl) = "nl") }
           OPTIONAL { ?term skos:definition ?den FILTER(lang(?den) = "en") }
-          OPTIONAL { ?term rdfs:domain ?domain } OPTIONAL { ?term rdfs:range ?range }
+          OPTIONAL { ?term rdfs:domain ?domain
+                     OPTIONAL { ?domain owl:unionOf/rdf:rest*/rdf:first ?dm } }
+          OPTIONAL { ?term rdfs:range ?range
+                     OPTIONAL { ?range owl:unionOf/rdf:rest*/rdf:first ?rm } }
           OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super FILTER(isIRI(?super)) }
         } ORDER BY ?type ?term""")
 
@@ -82,9 +85,14 @@ def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
     rows: dict[str, dict] = {}
     for r in terms.rows:
         key = (str(r["type"]).rsplit("#", 1)[1], str(r["term"]))
-        row = rows.setdefault(key, {"r": r, "super": set()})
+        row = rows.setdefault(key, {"r": r, "super": set(), "domain": set(), "range": set()})
         if r["super"] is not None:
             row["super"].add(short(r["super"]))
+        for end, member in (("domain", "dm"), ("range", "rm")):
+            # a union class (blank node) is shown as its members: pg:A ∪ pg:B
+            value = r[member] if r[member] is not None else r[end]
+            if value is not None:
+                row[end].add(short(value))
     for type_name, title in sections.items():
         out.append(f"## {title}\n\n| term | label (nl / en) | definition (en) | domain → range | parent |\n"
                    "|---|---|---|---|---|\n")
@@ -92,7 +100,8 @@ def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
             if t != type_name:
                 continue
             r = row["r"]
-            dr = f"{short(r['domain'])} → {short(r['range'])}" if r["domain"] or r["range"] else ""
+            domain, range_ = (" ∪ ".join(sorted(row[k])) for k in ("domain", "range"))
+            dr = f"{domain} → {range_}" if domain or range_ else ""
             out.append(f"| `{short(r['term'])}` | {_md(str(r['nl']))} / {_md(str(r['en']))} | "
                        f"{_md(str(r['den'] or ''))} | {dr} | {', '.join(sorted(row['super']))} |\n")
         out.append("\n")
