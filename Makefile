@@ -35,7 +35,7 @@ test-deps: install
 	  || { echo "followthemoney not installed: the FtM check will be skipped"; [ -z "$$CI" ] || exit 1; }
 
 test: install test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 RDFLIB_LIMIT = 20.0  # seconds per query on rdflib before it is stopped
+OXIGRAPH_LIMIT = 30.0  # seconds per query on pyoxigraph before it is stopped
 
 
 def free_port() -> int:
@@ -34,19 +35,61 @@ def oxigraph_binary() -> str | None:
     return str(candidate) if candidate.exists() else shutil.which("oxigraph")
 
 
-def run_pyoxigraph(store_dir: Path, queries: dict[str, str], repeat: int = 3) -> dict[str, float]:
+def run_pyoxigraph(store_dir: Path, queries: dict[str, str], limit: float = OXIGRAPH_LIMIT,
+                   repeat: int = 3) -> dict[str, dict]:
+    """{query: {"seconds": median or None (over ``limit``), "rows": n}}.
+
+    The queries run in a child process that reports each one as it finishes; a query that
+    takes longer than ``limit`` is stopped by ending the child, and a new child (opening the
+    read-only store again is cheap) goes on with the next query. Fast queries are repeated.
+    """
+    import select
+
+    out: dict[str, dict] = {}
+    todo = list(queries)
+    while todo:
+        spec = json.dumps({"store": str(store_dir), "repeat": repeat,
+                           "queries": {n: queries[n] for n in todo}})
+        proc = subprocess.Popen([sys.executable, "-m", "benchmarks.engines", "--oxigraph-child"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        proc.stdin.write(spec)
+        proc.stdin.close()
+        current = todo[0]
+        deadline = time.monotonic() + limit * repeat + 5
+        while todo:
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            line = proc.stdout.readline() if ready else ""
+            if not line:  # over the limit (or the child died): stop it, note it, go on
+                proc.kill()
+                proc.wait()
+                out[current] = {"seconds": None, "rows": None}
+                todo.pop(0)
+                break
+            record = json.loads(line)
+            out[record["name"]] = {"seconds": record["seconds"], "rows": record["rows"]}
+            todo.remove(record["name"])
+            current = todo[0] if todo else None
+            deadline = time.monotonic() + limit * repeat + 5
+        else:
+            proc.wait()
+    return out
+
+
+def _oxigraph_child() -> None:
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(store_dir))
-    out = {}
-    for name, text in queries.items():
-        times = []
-        for _ in range(repeat):
+    spec = json.loads(sys.stdin.read())
+    store = ox.Store.read_only(spec["store"])
+    for name, text in spec["queries"].items():
+        times, rows = [], 0
+        for i in range(spec["repeat"]):
             start = time.perf_counter()
-            sum(1 for _ in store.query(text))
+            rows = sum(1 for _ in store.query(text))
             times.append(time.perf_counter() - start)
-        out[name] = statistics.median(times)
-    return out
+            if i == 0 and times[0] > 2.0:
+                break  # slow: one run says enough
+        print(json.dumps({"name": name, "seconds": statistics.median(times), "rows": rows}),
+              flush=True)
 
 
 def run_server(store_dir: Path, queries: dict[str, str], workdir: Path, repeat: int = 3) -> dict:
@@ -139,15 +182,19 @@ def _rdflib_child() -> None:
 def compare(build_dir: Path, queries: dict[str, str], workdir: Path) -> dict:
     """All three engines on one build directory (graph.nt + store/)."""
     rd = run_rdflib(build_dir / "graph.nt", queries)
-    ox_times = run_pyoxigraph(build_dir / "store", queries)
+    ox_times = {n: r["seconds"] for n, r in run_pyoxigraph(build_dir / "store", queries).items()}
     server = run_server(build_dir / "store", queries, workdir)
     rows = {}
     for name in queries:
         r, o, s = rd["queries"].get(name), ox_times.get(name), server.get(name)
         rows[name] = {"rdflib": r, "pyoxigraph": o, "server": s,
                       "ratio": (r / o) if (isinstance(r, float) and o) else None}
+        if o is None:  # pyoxigraph over its limit: no server run would be meaningful either
+            rows[name]["server"] = None
     return {"rdflib_parse": rd["parse"], "limit": RDFLIB_LIMIT, "queries": rows}
 
 
 if __name__ == "__main__" and "--rdflib-child" in sys.argv:
     _rdflib_child()
+elif __name__ == "__main__" and "--oxigraph-child" in sys.argv:
+    _oxigraph_child()
