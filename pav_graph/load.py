@@ -143,16 +143,24 @@ def outside_corpus(project: Project, path: Path, problems: Problems, what: str =
     return True
 
 
+def read_corpus_file(project: Project, path: Path, kind: str, problems: Problems) -> Any | None:
+    """A source or concept file inside the corpus, parsed and checked against its schema."""
+    if outside_corpus(project, path, problems, f"{kind} file"):
+        return None
+    data = read_yaml(path, problems)
+    if data is None or not check_schema(path, data, kind, problems):
+        return None
+    return data
+
+
 # --------------------------------------------------------------------------- sources
 
 
 def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in sorted(project.sources_dir.glob("*.yaml")):
-        if outside_corpus(project, path, problems, "source file"):
-            continue
-        data = read_yaml(path, problems)
-        if data is None or not check_schema(path, data, "source", problems):
+        data = read_corpus_file(project, path, "source", problems)
+        if data is None:
             continue
         text_path = (path.parent / data["text"]).resolve()
         if not text_path.is_relative_to(project.root.resolve()):
@@ -277,10 +285,8 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
     concepts: dict[str, Concept] = {}
     ctx = Context(sources, {}, check_quotes)
     for path in sorted(project.concepts_dir.glob("*.yaml")):
-        if outside_corpus(project, path, problems, "concept file"):
-            continue
-        data = read_yaml(path, problems)
-        if data is None or not check_schema(path, data, "concept", problems):
+        data = read_corpus_file(project, path, "concept", problems)
+        if data is None:
             continue
         for i, item in enumerate(data["concepts"]):
             cid = item["id"]
