@@ -24,6 +24,7 @@ from pav_graph.model import (
     Corpus,
     Event,
     Evidence,
+    Example,
     Finding,
     Intervention,
     Organisation,
@@ -239,13 +240,28 @@ def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
     return result
 
 
-def check_own_evidence(path: Path, item: dict, where: tuple, ctx: Context, problems: Problems) -> bool:
-    """Check the source/lines/quote fields that sit directly on a concept or pattern."""
+def check_own_evidence(path: Path, item: dict, where: tuple, ctx: Context,
+                       problems: Problems) -> Evidence | None:
+    """Check the source/lines/quote fields that sit directly on ``where`` (a concept, a pattern
+    or one example); the checked evidence, or None (and problems) when it does not hold."""
     n = len(problems.items)
-    ok = bool(check_evidence(path, [item], where, ctx, problems))
+    found = check_evidence(path, [item], where, ctx, problems)
     for p in problems.items[n:]:  # point at the item's own keys, not at a nested list entry
         p.path = (*where, *p.path[len(where) + 1:])
-    return ok
+    return found[0] if found else None
+
+
+def check_examples(path: Path, items: list[dict], where: tuple, ctx: Context,
+                   problems: Problems) -> list[Example]:
+    """A concept's illustrations, each checked like case evidence (verbatim quote, tight lines);
+    a wrong example is reported at ``(*where, j, key)`` and left out."""
+    examples = []
+    for j, item in enumerate(items):
+        ev = check_own_evidence(path, item, (*where, j), ctx, problems)
+        if ev is not None:
+            examples.append(Example(ev.source, ev.first_line, ev.last_line, ev.quote, ev.lang,
+                                    ev.page, item.get("note")))
+    return examples
 
 
 def _locator_text(places: list[tuple[int, int]], lines: tuple[int, int]) -> str | None:
@@ -309,12 +325,14 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
                 problems.add(path, f"invalid line locator {item['lines']!r}",
                              "write a line number or a range like '12-15'", path=("concepts", i, "lines"))
                 continue
+            examples = check_examples(path, item.get("examples") or [], ("concepts", i, "examples"),
+                                      ctx, problems)
             concepts[cid] = Concept(
                 id=cid, kind=item["kind"], label=item["label"], definition=item["definition"],
                 source=item["source"], first_line=first, last_line=last,
                 alt_labels=item.get("alt_labels") or {}, quote=item.get("quote"),
                 broader=list(item.get("broader") or []), related=list(item.get("related") or []),
-                path=path,
+                examples=examples, path=path,
             )
     # links between concepts, once all are known
     ctx.concepts = concepts

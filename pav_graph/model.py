@@ -67,6 +67,14 @@ class Evidence:
 
 
 @dataclass
+class Example(Evidence):
+    """An illustration of a concept: a quoted practice example (often anonymous) that is too
+    thin to be a case, with our own note on what it shows."""
+
+    note: LangText | None = None
+
+
+@dataclass
 class Concept:
     id: str
     kind: str
@@ -79,6 +87,7 @@ class Concept:
     quote: str | None = None
     broader: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
     path: Path | None = None
 
     @property

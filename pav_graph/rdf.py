@@ -103,16 +103,22 @@ def lang_texts(subject, predicate, texts: dict[str, str] | None) -> Iterator[ox.
         yield ox.Triple(subject, predicate, lit(text, lang))
 
 
-def evidence_triples(subject: ox.NamedNode, evidence: Iterable[Evidence], base: str) -> Iterator[ox.Triple]:
-    """Web Annotation evidence for ``subject``; the annotation's body is the statement."""
+def evidence_triples(subject: ox.NamedNode, evidence: Iterable[Evidence], base: str,
+                     predicate: ox.NamedNode | None = None, segment: str = "evidence") -> Iterator[ox.Triple]:
+    """Web Annotation evidence for ``subject``; the annotation's body is the statement.
+
+    ``predicate`` links the subject to each annotation (default ``pg:hasEvidence``; a concept's
+    illustrations use ``pg:illustratedBy``); the n-th annotation is ``<base>/<segment>/<n>``.
+    """
+    link = predicate if predicate is not None else P("hasEvidence")
     for n, ev in enumerate(evidence, start=1):
-        node = N(f"{base}/evidence/{n}")
-        target = N(f"{base}/evidence/{n}/target")
-        quote_sel = N(f"{base}/evidence/{n}/quote")
-        line_sel = N(f"{base}/evidence/{n}/lines")
+        node = N(f"{base}/{segment}/{n}")
+        target = N(f"{base}/{segment}/{n}/target")
+        quote_sel = N(f"{base}/{segment}/{n}/quote")
+        line_sel = N(f"{base}/{segment}/{n}/lines")
         src = source_iri(ev.source)
         yield from (
-            ox.Triple(subject, P("hasEvidence"), node),
+            ox.Triple(subject, link, node),
             ox.Triple(node, A, P("Evidence")),
             ox.Triple(node, A, N(OA + "Annotation")),
             ox.Triple(node, N(OA + "motivatedBy"), N(OA + "describing")),
@@ -177,12 +183,24 @@ def concept_triples(concept: Concept) -> Iterator[ox.Triple]:
     yield ox.Triple(c, P("definitionLocator"), lit(ev.locator))
     if concept.quote:
         yield from evidence_triples(c, [ev], f"{ID}concept/{concept.id}")
+    yield from example_triples(concept)
     for target in concept.broader:
         yield ox.Triple(c, N(SKOS + "broader"), concept_iri(target))
         yield ox.Triple(concept_iri(target), N(SKOS + "narrower"), c)
     for target in concept.related:
         yield ox.Triple(c, N(SKOS + "related"), concept_iri(target))
         yield ox.Triple(concept_iri(target), N(SKOS + "related"), c)
+
+
+def example_triples(concept: Concept) -> Iterator[ox.Triple]:
+    """A concept's illustrations: ``concept pg:illustratedBy <concept>/example/<n>``, each a
+    pg:Evidence annotation with its quote, plus our note (nl/en) on what it shows. They use their
+    own property so that pg:hasEvidence of a concept stays its definition's quote."""
+    c = concept_iri(concept.id)
+    base = f"{ID}concept/{concept.id}"
+    yield from evidence_triples(c, concept.examples, base, P("illustratedBy"), "example")
+    for n, example in enumerate(concept.examples, start=1):
+        yield from lang_texts(N(f"{base}/example/{n}"), P("note"), example.note)
 
 
 def scheme_triples() -> Iterator[ox.Triple]:

@@ -40,6 +40,25 @@ EVIDENCE = {
         "additionalProperties": False,
     },
 }
+EXAMPLES = {
+    "description": "illustrations of the concept: anonymous or generic practice examples from a "
+    "source, too thin to be a case; each a verbatim quote with its tight line range",
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "source": ID,
+            "lines": LINES,
+            "page": {"type": ["string", "integer"]},
+            "quote": TEXT,
+            "lang": {"enum": ["nl", "en"]},
+            "note": {**LANG_TEXT, "description": "what the example shows, in our own words"},
+        },
+        "required": ["source", "lines", "quote"],
+        "additionalProperties": False,
+    },
+}
 LEVELS = ["gemeente", "provincie", "rijk", "waterschap", "overig"]
 SOURCE_TYPES = ["report", "news", "thesis", "essay", "article", "interview", "working-paper"]
 KINDS = [
@@ -194,6 +213,7 @@ CONCEPT_SCHEMA = {
                     "quote": TEXT,
                     "broader": {"type": "array", "items": ID},
                     "related": {"type": "array", "items": ID},
+                    "examples": EXAMPLES,
                 },
                 "required": ["id", "kind", "label", "definition", "source", "lines"],
                 "additionalProperties": False,

@@ -100,8 +100,10 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_l
         echo_err(f"{len(problems.errors)} problem(s) in {len({p.file for p in problems.errors})} file(s)")
         raise click.exceptions.Exit(1)
     n_quotes = sum(len(c.all_evidence()) for c in corpus.cases.values())
+    n_examples = sum(len(c.examples) for c in corpus.concepts.values())
     echo_err(f"ok: {len(corpus.cases)} case(s), {len(corpus.concepts)} concepts, "
-             f"{n_quotes} quotes verified" + (" (quotes not checked)" if no_quotes else ""))
+             f"{n_quotes} quotes verified" + (" (quotes not checked)" if no_quotes else "")
+             + (f", {n_examples} concept examples" if n_examples else ""))
 
 
 @click.command()

@@ -47,6 +47,16 @@ SELECT ?id ?locator ?quote ?first ?last ?composite WHERE {
   OPTIONAL { ?c pg:patternClass ?composite }
 }"""
 
+EXAMPLES_Q = prefix_header() + """
+SELECT ?id ?ex ?source ?quote ?lang ?first ?last ?page ?note_nl ?note_en WHERE {
+  ?c a skos:Concept ; skos:notation ?id ; pg:illustratedBy ?ex .
+  ?ex pg:source/dcterms:identifier ?source ; pg:quote ?quote ; pg:firstLine ?first ; pg:lastLine ?last .
+  BIND(lang(?quote) AS ?lang)
+  OPTIONAL { ?ex pg:page ?page }
+  OPTIONAL { ?ex pg:note ?note_nl FILTER(lang(?note_nl) = "nl") }
+  OPTIONAL { ?ex pg:note ?note_en FILTER(lang(?note_en) = "en") }
+}"""
+
 MATCHES_Q = prefix_header() + """
 SELECT ?case ?pattern ?item WHERE {
   ?m a pg:PatternMatch ; pg:matchCase/dcterms:identifier ?case ;
@@ -122,6 +132,7 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
             "source": row.source or None, "alt_labels": row.alt_labels,
             "broader": [], "narrower": [], "related": [], "requires": [],
             "definition_lines": None, "definition_quote": None, "composite": False,
+            "examples": [],  # illustrations from the sources (pg:illustratedBy), in file order
             "cases": [],  # filled by _cases: [{"case": id, "items": [...]}]
         }
     names = {"broader": "broader", "narrower": "narrower", "related": "related",
@@ -142,10 +153,30 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
             c["definition_lines"] = parse_locator(str(r["locator"]) if r["locator"] else None)
         if r["composite"] is not None:
             c["composite"] = True
+    _examples(store, out)
     for c in out.values():
         for key in ("broader", "narrower", "related", "requires"):
             c[key].sort()
     return out
+
+
+def _examples(store: ox.Store, concepts: dict[str, dict]) -> None:
+    """Each concept's illustrations, in the order of its file (``.../example/<n>``)."""
+    found: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for r in select_local(store, EXAMPLES_Q).rows:
+        cid = str(r["id"])
+        if cid not in concepts:
+            continue
+        note = {"nl": str(r["note_nl"]) if r["note_nl"] is not None else None,
+                "en": str(r["note_en"]) if r["note_en"] is not None else None}
+        found[cid].append((int(str(r["ex"]).rsplit("/", 1)[-1]), {
+            "quote": str(r["quote"]), "lang": str(r["lang"]) or "nl", "source": str(r["source"]),
+            "first_line": int(str(r["first"])), "last_line": int(str(r["last"])),
+            "page": str(r["page"]) if r["page"] is not None else None,
+            "note": note if note["nl"] or note["en"] else None,
+        }))
+    for cid, items in found.items():
+        concepts[cid]["examples"] = [ex for _, ex in sorted(items, key=lambda x: x[0])]
 
 
 def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
@@ -279,6 +310,10 @@ def _sources(models: dict[str, Source], cases: dict[str, dict], concepts: dict[s
                         out[ev["source"]]["citations"].append(
                             {"case": case["id"], "group": group, "item": item, "evidence": ev})
     for c in concepts.values():
+        for ex in c["examples"]:
+            if ex["source"] in out:
+                out[ex["source"]]["citations"].append(
+                    {"case": None, "group": "example", "concept": c["id"], "evidence": ex})
         if c["source"] in out and c["definition_lines"]:
             first, last = c["definition_lines"]
             out[c["source"]]["citations"].append(
