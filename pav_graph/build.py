@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 import pav_graph
 from pav_graph import rdf
-from pav_graph.atomic import write_bytes, write_text
+from pav_graph.atomic import write_text
 from pav_graph.load import load_corpus
 from pav_graph.model import Corpus
 from pav_graph.patterns import explain
@@ -125,11 +125,12 @@ def run_shacl(project: Project, ntriples: bytes, cache_dir: Path | None = None) 
     * the *SHACL view* (:func:`shacl_view`): only triples a shape can look at — those whose
       predicate is on a shape path or target, the class hierarchy, and the rdf:type triples of
       classes that are targets or ``sh:class`` values (or their subclasses);
-    * *batches* (:func:`shacl_batches`): a triple whose subject lies under a case IRI belongs to
-      that case, the rest (TBox, vocabulary, organisations) is shared; batches of
-      :data:`SHACL_BATCH` cases are validated each with the shared part, in parallel worker
-      processes. No shape path leads from one case into another (checked; otherwise the graph
-      is validated whole);
+    * *batches* (:func:`split_by_case`): a triple whose subject lies under a case IRI belongs to
+      that case, the rest (TBox, vocabulary, organisations) is shared. The shared part is
+      validated once on its own; batches of :data:`SHACL_BATCH` cases are validated with the
+      class hierarchy and the types of the shared nodes they point to (all that ``sh:class``
+      needs), in parallel worker processes. No triple leads from one case into another or from
+      the shared part into a case (checked; otherwise the graph is validated whole);
     * with ``cache_dir``, a case whose view (and the shared part and the shapes) has conformed
       before is not validated again, so an incremental build validates only what changed.
     """
@@ -147,16 +148,33 @@ def run_shacl(project: Project, ntriples: bytes, cache_dir: Path | None = None) 
     todo = sorted(cid for cid in local if keys[cid] not in known)
     if not todo and base in known:
         return []
-    ids = todo or sorted(local)[:1]  # the shared part needs a validation run of its own
-    batches = [(ids[i:i + SHACL_BATCH]) for i in range(0, len(ids), SHACL_BATCH)]
-    payloads = [head + rdf.to_ntriples(t for cid in batch for t in local[cid]) for batch in batches]
+    # One run for the shared part (its own nodes), then batches of cases. A batch carries only
+    # the class hierarchy and the types of the shared nodes its cases point to (for sh:class);
+    # those shared nodes are targets there too, but only the case nodes' results count.
+    case_prefix = rdf.ID + "case/"
+    hierarchy = [t for t in shared if t.predicate.value == rdf.RDFS + "subClassOf"]
+    types: dict = {}
+    for t in shared:
+        if t.predicate.value == rdf.RDF + "type":
+            types.setdefault(t.subject, []).append(t)
+    batches = [todo[i:i + SHACL_BATCH] for i in range(0, len(todo), SHACL_BATCH)]
+    payloads = [head] if base not in known else []
+    for batch in batches:
+        pointed = {t.object for cid in batch for t in local[cid]
+                   if isinstance(t.object, ox.NamedNode) and rdf.case_id_of(t.object) is None}
+        context = hierarchy + [t for node in pointed for t in types.get(node, ())]
+        payloads.append(rdf.to_ntriples(context) + rdf.to_ntriples(t for cid in batch for t in local[cid]))
     results = _validate_all(shapes_text, payloads)
-    lines = sorted({line for r in results for line in r})
+    if base not in known:
+        shared_lines, results = results[0], results[1:]
+    else:
+        shared_lines = []
+    lines = sorted({*shared_lines, *(line for r in results for line in r if line.startswith(case_prefix))})
     if cache_file is not None:
         failed = {rdf.case_id_of(ox.NamedNode(line.split(": ", 1)[0])) for line in lines
-                  if line.startswith(rdf.ID + "case/")}
-        known |= {keys[cid] for cid in ids if cid not in failed}
-        if not any(not line.startswith(rdf.ID + "case/") for line in lines):
+                  if line.startswith(case_prefix)}
+        known |= {keys[cid] for cid in todo if cid not in failed}
+        if not shared_lines:
             known.add(base)
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         write_text(cache_file, json.dumps(sorted(known)))
@@ -173,9 +191,17 @@ def _validate_all(shapes_text: str, payloads: list[bytes]) -> list[list[str]]:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: one batch after the other
         return [_shacl_lines(shapes_text, p) for p in payloads]
+    import gc
+
     workers = min(len(payloads), os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_shacl_lines, [shapes_text] * len(payloads), payloads))
+    # The forked workers share the parent's millions of objects copy-on-write; a garbage
+    # collection in a worker would touch (and so copy) all of them. Frozen objects are skipped.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(_shacl_lines, [shapes_text] * len(payloads), payloads))
+    finally:
+        gc.unfreeze()
 
 
 def _read_cache(path: Path | None) -> set[str]:

@@ -26,6 +26,9 @@ from pav_graph.rdf import ID, ONTO, OWL, RDF, RDFS, canonical, case_id_of
 log = logging.getLogger(__name__)
 
 _CASE = f"{ID}case/"
+# Up to this many cases HermiT classifies the whole graph itself (a few seconds); beyond it the
+# split below keeps the build linear. tests/test_reason_equivalence.py proves both agree.
+WHOLE_GRAPH_MAX_CASES = 200
 _LINKED = f"{ONTO}linkedTo"
 RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (RDF + n for n in ("type", "first", "rest", "nil"))
 RDFS_DOMAIN, RDFS_SUBPROPERTY = RDFS + "domain", RDFS + "subPropertyOf"
@@ -61,23 +64,28 @@ def reasoning_view(triples) -> bytes:
     keep = []
     for t in triples:
         o = t.object
-        if isinstance(o, ox.Literal):
-            if o.language or o.datatype.value.endswith("#string"):
-                if not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ONTO)):
-                    continue  # text about individuals; the TBox keeps its labels
+        is_text = isinstance(o, ox.Literal) and (o.language or o.datatype.value.endswith("#string"))
+        in_tbox = isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ONTO)
+        if is_text and not in_tbox:
+            continue  # text about individuals; the TBox keeps its labels
         keep.append(t)
     return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES)
 
 
-def classify(corpus: Corpus, triples, *, shared=None, cache_dir: Path | None = None) -> Classification:
+def classify(corpus: Corpus, triples, *, shared=None, cache_dir: Path | None = None,
+             whole_graph_max: int = WHOLE_GRAPH_MAX_CASES) -> Classification:
     """Consistency with HermiT, classification per case; raise InconsistentOntology.
 
-    HermiT on the whole graph grows with the corpus (≈5 s for 34 cases, ≈50 s for 100), so the
-    work is split where the ontology allows it:
+    Up to ``whole_graph_max`` cases HermiT classifies the whole graph (:func:`classify_with_hermit`).
+    HermiT on the whole graph grows with the corpus (≈5 s for 34 cases, ≈50 s for 100), so beyond
+    that the work is split where the ontology allows it:
 
-    1. HermiT checks the *shared* part — TBox, vocabulary, composite definitions, organisations,
-       and any case that a hand-written (TBox) triple mentions — once; a consistent verdict is
-       cached under ``cache_dir`` keyed by the content of what HermiT saw.
+    1. HermiT checks the *shared* part — TBox, vocabulary, composite definitions, and any case
+       that a hand-written (TBox) triple mentions — once; a consistent verdict is cached under
+       ``cache_dir`` keyed by the content of what HermiT saw. The triples generated from case
+       files are not given to HermiT: what could make them inconsistent with the TBox (a role
+       that is not a Role, two levels for one organisation, two types for one relation) is
+       refused per file by the validator and SHACL before the reasoner runs.
     2. Each case is classified by the rule the defined classes state: a composite pattern is
        ``Case ⊓ ∃linkedTo.{c1} ⊓ … ⊓ ∃linkedTo.{cn}`` and nothing else in the ontology can derive
        ``linkedTo`` (no inverse, chain or sameAs; only its sub-properties, which the build also
@@ -91,6 +99,8 @@ def classify(corpus: Corpus, triples, *, shared=None, cache_dir: Path | None = N
     """
     start = time.perf_counter()
     triples = list(triples)
+    if len(corpus.cases) <= whole_graph_max:  # small corpus: HermiT classifies every case itself
+        return classify_with_hermit(corpus, triples)
     if shared is None:
         shared = shared_triples(corpus, triples)
     shared = list(shared)
@@ -318,7 +328,7 @@ def _explain(world, message: str) -> str:
         import owlready2
 
         bad = [str(x.iri) for x in world.inconsistent_classes() if x is not owlready2.Nothing]
-    except Exception:  # explanation is best effort; the inconsistency itself is certain
+    except Exception:  # noqa: BLE001 - explanation is best effort; the inconsistency is certain
         bad = []
     hint = "check ontology/*.ttl for contradicting axioms (e.g. an individual in two disjoint classes)"
     detail = f"; unsatisfiable classes: {', '.join(bad[:5])}" if bad else ""
