@@ -24,39 +24,30 @@ LINES = {
     "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*([-–]\s*\d+\s*)?$"}],
 }
 DATE = {"type": ["string", "integer"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
-EVIDENCE = {
-    "type": "array",
-    "minItems": 1,
-    "items": {
-        "type": "object",
-        "properties": {
-            "source": ID,
-            "lines": LINES,
-            "page": {"type": ["string", "integer"]},
-            "quote": TEXT,
-            "lang": {"enum": ["nl", "en"]},
-        },
-        "required": ["source", "lines", "quote"],
-        "additionalProperties": False,
+EVIDENCE_ITEM = {
+    "type": "object",
+    "properties": {
+        "source": ID,
+        "lines": LINES,
+        "page": {"type": ["string", "integer"]},
+        "quote": TEXT,
+        "lang": {"enum": ["nl", "en"]},
     },
+    "required": ["source", "lines", "quote"],
+    "additionalProperties": False,
 }
+EVIDENCE = {"type": "array", "minItems": 1, "items": EVIDENCE_ITEM}
 EXAMPLES = {
     "description": "illustrations of the concept: anonymous or generic practice examples from a "
     "source, too thin to be a case; each a verbatim quote with its tight line range",
     "type": "array",
     "minItems": 1,
     "items": {
-        "type": "object",
+        **EVIDENCE_ITEM,
         "properties": {
-            "source": ID,
-            "lines": LINES,
-            "page": {"type": ["string", "integer"]},
-            "quote": TEXT,
-            "lang": {"enum": ["nl", "en"]},
+            **EVIDENCE_ITEM["properties"],
             "note": {**LANG_TEXT, "description": "what the example shows, in our own words"},
         },
-        "required": ["source", "lines", "quote"],
-        "additionalProperties": False,
     },
 }
 LEVELS = ["gemeente", "provincie", "rijk", "waterschap", "overig"]
