@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from oxigraph_server import oxigraph_server
 from w3c_protocol import ROOT, free_port
 
 from pav_graph import push as push_module
 from pav_graph.push import PushError, auth_header, push, target_url
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 EX = "http://example.org/"
 GRAPH_NT = "".join(f'<{EX}s{i}> <{EX}p> "value {i}"@nl .\n' for i in range(25))
 
@@ -40,32 +38,8 @@ def build(tmp_path) -> Path:
 
 @pytest.fixture()
 def oxigraph(tmp_path):
-    if not OXIGRAPH.exists() and shutil.which("oxigraph") is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    binary = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("oxigraph server did not start")
-                time.sleep(0.2)
+    with oxigraph_server(tmp_path / "oxigraph") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 def count(base: str, graph: str | None = None) -> int:

@@ -15,7 +15,6 @@ import json
 import shlex
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from itertools import pairwise
@@ -23,12 +22,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from w3c_protocol import ROOT, free_port
+from oxigraph_server import oxigraph_server
+from w3c_protocol import ROOT
 
 from pav_graph import querylib
 from pav_graph.sparql import select_local
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 PAV_GRAPH = Path(sys.executable).with_name("pav-graph")
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 
@@ -36,35 +35,10 @@ QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A writable Oxigraph server on 127.0.0.1:<free port>; always stopped afterwards."""
-    if not OXIGRAPH.exists():
-        pytest.skip(f"the oxigraph server binary is not installed at {OXIGRAPH} "
-                    "(pip install oxigraph)")
     location = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    log = open(location.parent / f"oxigraph-{port}.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(location / "data"),
-         "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph server did not start (exit {process.poll()})")
-                time.sleep(0.2)
+    with open(location.parent / f"oxigraph-{location.name}.log", "wb") as log, \
+            oxigraph_server(location / "data", log) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
 
 
 def push(built, base: str) -> subprocess.CompletedProcess:
