@@ -85,6 +85,15 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise Refused(400, "Content-Length is not a number") from None
         if length > MAX_BODY:
+            # Read (and drop) a moderately oversized body first, so the client is past sending
+            # and reads the 413 instead of a broken pipe; a huge one is cut off unread.
+            remaining = length if length <= 16 * MAX_BODY else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1 << 16))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self.close_connection = True
             raise Refused(413, f"request body larger than {MAX_BODY} bytes")
         return self.rfile.read(length) if length > 0 else b""
 

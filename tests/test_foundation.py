@@ -51,7 +51,7 @@ def test_every_class_and_property_has_nl_and_en_label_and_definition():
 
 
 def test_ontology_is_consistent_and_classifies_cases(built):
-    """HermiT ran on the whole graph during the build (a build fails when inconsistent)."""
+    """HermiT classified the whole graph during the build (a build fails when inconsistent)."""
     matches = built.manifest["pattern_matches"]
     assert matches, "the reasoner classified nothing"
     # Maastricht: the essay describes frame-lock (l. 50-54), hardening of tone (l. 54-57) and
