@@ -29,6 +29,20 @@ HEADER = """@prefix pg: <https://w3id.org/pav-graph/ontology#> .
 """
 
 
+# a case resting on one quote: essay-2025 l. 92
+THIN_CASE = """id: test-dun
+label: {nl: Teststad (dun), en: Test town (thin)}
+summary: {nl: Een casus met één citaat., en: A case with one quote.}
+organisations:
+  - {id: gemeente-teststad, name: Gemeente Teststad, level: gemeente}
+findings:
+  - concept: personen-vervangen-niet-systeem
+    evidence:
+      - source: essay-2025
+        lines: 92
+        quote: "Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van systeemwerk."
+"""
+
 def copy_corpus(root: Path, dest: Path) -> Path:
     for name in ("cases", "ontology", "sources", "queries"):
         if (root / name).exists():
@@ -195,18 +209,7 @@ pgid:test\\/evidence\\/1 a pg:Evidence .
     assert licence in text
     tbox.write_text(text.replace(licence, ""), encoding="utf-8")
     # a case resting on one quote: essay-2025 l. 92
-    (root / "cases" / "test-dun.yaml").write_text("""id: test-dun
-label: {nl: Teststad (dun), en: Test town (thin)}
-summary: {nl: Een casus met één citaat., en: A case with one quote.}
-organisations:
-  - {id: gemeente-teststad, name: Gemeente Teststad, level: gemeente}
-findings:
-  - concept: personen-vervangen-niet-systeem
-    evidence:
-      - source: essay-2025
-        lines: 92
-        quote: "Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van systeemwerk."
-""", encoding="utf-8")
+    (root / "cases" / "test-dun.yaml").write_text(THIN_CASE, encoding="utf-8")
     result = run(root, base / "build", "check", "--format", "json")
     assert result.exit_code == 1, result.output
     return json.loads(result.output)
@@ -250,18 +253,7 @@ def test_the_fault_file_is_named_in_the_location(faulty):
 def test_fail_on_decides_the_exit_code(tmp_path, project_root):
     """A thin case is a warning: it passes --fail-on error and fails --fail-on warn."""
     root = copy_corpus(project_root, tmp_path / "corpus")
-    (root / "cases" / "test-dun.yaml").write_text("""id: test-dun
-label: {nl: Teststad (dun), en: Test town (thin)}
-summary: {nl: Een casus met één citaat., en: A case with one quote.}
-organisations:
-  - {id: gemeente-teststad, name: Gemeente Teststad, level: gemeente}
-findings:
-  - concept: personen-vervangen-niet-systeem
-    evidence:
-      - source: essay-2025
-        lines: 92
-        quote: "Tenslotte is er een opvallend patroon van verschuivende poppetjes in plaats van systeemwerk."
-""", encoding="utf-8")
+    (root / "cases" / "test-dun.yaml").write_text(THIN_CASE, encoding="utf-8")
     as_error = run(root, tmp_path / "build", "check", "--fail-on", "error")
     assert as_error.exit_code == 0, as_error.output
     assert "WARN thin-evidence: 1" in as_error.output
