@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # One pass over the text; the first alternative that matches at a position wins, so a `#`
 # inside an IRI or a string is not taken for a comment, and a quote inside an IRI is not a string.
-_LEXEME = re.compile(
+LEXEME = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
@@ -67,7 +67,7 @@ class Refused(Exception):
 
 def _code_only(text: str) -> str:
     """The query text with strings, IRIs and comments replaced by spaces."""
-    return _LEXEME.sub(" ", text)
+    return LEXEME.sub(" ", text)
 
 
 def query_form(text: str) -> str | None:

@@ -80,11 +80,38 @@ def test_every_example_runs_through_the_cli(name, built, runner, cli):
 
 
 def test_render_puts_values_inside_the_outer_where_group():
-    text = "# question-en: where { is it?\nSELECT ?x WHERE {\n  ?x ?p ?text FILTER(CONTAINS(?text, ?t))\n}\n"
+    text = "# question-en: where { is it?\nSELECT ?x WHERE {\n  ?x ?p ?t FILTER(CONTAINS(?x, ?t))\n}\n"
     out = querylib.render(text, {"t": '"a"'})
     assert out.index('VALUES (?t) { ("a") }') < out.index("FILTER")
+    assert "CONTAINS(?x, ?t)" in out  # used in a pattern too: bound by VALUES, not rewritten
     assert out.splitlines()[0] == "# question-en: where { is it?"  # comment untouched
     assert querylib.render(text, {}) == text
+
+
+def test_render_writes_a_filter_only_parameter_as_a_constant():
+    text = ('SELECT ?x WHERE {\n  ?x ?p ?o FILTER(CONTAINS(?o, ?t) && ?o != "?t (")\n'
+            '  FILTER regex(?o, ?t) # ?t here is a comment\n  FILTER NOT EXISTS { ?x ?q ?u }\n}\n')
+    out = querylib.render(text, {"t": '"a"'})
+    assert "VALUES" not in out
+    assert 'FILTER(CONTAINS(?o, "a") && ?o != "?t (")' in out  # the string is left alone
+    assert 'FILTER regex(?o, "a") # ?t here is a comment' in out
+    # inside FILTER NOT EXISTS { } the variable would be in a graph pattern: VALUES instead
+    text2 = "SELECT ?x WHERE {\n  ?x ?p ?o FILTER NOT EXISTS { ?x ?q ?t }\n}\n"
+    assert 'VALUES (?t) { ("a") }' in querylib.render(text2, {"t": '"a"'})
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in LIBRARY.items() if q.params))
+def test_constant_and_values_binding_give_the_same_rows(name, store):
+    """The two ways of binding a parameter (sparql.bind_values) answer alike on every query."""
+    from pav_graph.sparql import bind_values, select_local
+
+    query = LIBRARY[name]
+    given = dict(re.findall(r"--param\s+([\w-]+)=(\S+)", query.example))
+    bindings = querylib.bind(query, given)
+    inlined = select_local(store, bind_values(query.sparql, bindings)).records()
+    joined = select_local(store, bind_values(query.sparql, bindings, inline=False)).records()
+    key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+    assert sorted(inlined, key=key) == sorted(joined, key=key) and inlined
 
 
 # ---------------------------------------------------------------------------------------------
