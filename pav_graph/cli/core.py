@@ -9,6 +9,7 @@ import click
 
 from pav_graph.cli.common import (
     FORMATS,
+    built_directory,
     built_store,
     echo_err,
     emit,
@@ -125,10 +126,10 @@ def cases(ctx: click.Context, with_: tuple[str, ...], fmt: str) -> None:
     """
     from pav_graph import catalog
 
-    store = built_store(ctx)
+    index = catalog.read_index(built_directory(ctx))
     ids = []
     if with_:
-        rows = catalog.concepts(store)
+        rows = catalog.indexed_concepts(index)
         for text in with_:
             try:
                 ids.append(catalog.resolve_concept(text, rows).id)
@@ -136,7 +137,7 @@ def cases(ctx: click.Context, with_: tuple[str, ...], fmt: str) -> None:
                 hint = ("did you mean " + " or ".join(f"'{s}'" for s in exc.suggestions) + "?"
                         if exc.suggestions else "list them with `pav-graph concepts`")
                 raise click.UsageError(f"--with {text!r}: unknown concept — {hint}") from None
-    rows = catalog.cases(store, ids)
+    rows = catalog.indexed_cases(index, ids)
     if fmt == "table":
         for r in rows:
             r["period"] = "–".join(x for x in (r["start"], r["end"]) if x)
@@ -162,7 +163,7 @@ def concepts(ctx: click.Context, kind: str | None, fmt: str) -> None:
     """
     from pav_graph import catalog
 
-    rows = [r.as_dict() for r in catalog.concepts(built_store(ctx), kind)]
+    rows = [r.as_dict() for r in catalog.indexed_concepts(catalog.read_index(built_directory(ctx)), kind)]
     if fmt == "table":
         emit(rows, ["id", "kind", "label_nl", "label_en", "cases"], fmt, title=f"{len(rows)} begrippen")
     else:
