@@ -40,6 +40,28 @@ def check_corpus(corpus: Path) -> None:
                          f"first: {first.file.name}: {first.message} — is the real corpus valid?")
 
 
+def carry_over(results: dict, previous: dict) -> None:
+    """Keep an earlier run's numbers as 'before', and fill what this run skipped from it."""
+    queries = previous.get("queries") or {}
+    results["previous"] = {
+        "date": previous.get("date"),
+        "queries": {n: r.get("pyoxigraph") for n, r in queries.get("queries", {}).items()},
+        "query_cases": queries.get("cases"),
+        "cli": previous.get("cli", {}),
+        "cold": {n: s["cold"] for n, s in previous.get("sizes", {}).items()},
+    }
+    carried = []
+    for n, size in results["sizes"].items():
+        before = previous.get("sizes", {}).get(n, {}).get("before")
+        if "before" not in size and before:
+            size["before"] = before
+            carried.append(f"the replaced designs at {int(n):,} cases")
+    if not isinstance(results.get("browser"), dict) and isinstance(previous.get("browser"), dict):
+        results["browser"] = previous["browser"]
+        carried.append("the browser timings")
+    results["carried"] = carried
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10,100,1000,10000")
@@ -48,6 +70,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--docs", default=str(ROOT / "docs"))
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-before", action="store_true", help="skip the replaced designs")
+    parser.add_argument("--previous", type=Path, help="an earlier results.json: its query and CLI "
+                        "times are shown as 'before', and the parts this run skips (--no-before, "
+                        "--no-browser) are carried over from it, marked with its date")
     args = parser.parse_args(argv)
     sizes = [10, 100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -101,6 +126,8 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         results["browser"] = "skipped (--no-browser)"
 
+    if args.previous:
+        carry_over(results, json.loads(args.previous.read_text(encoding="utf-8")))
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.docs:
         report.write(results, Path(args.docs))

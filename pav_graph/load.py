@@ -66,8 +66,36 @@ def read_yaml(path: Path, problems: Problems) -> Any | None:
     return data
 
 
+_SCHEMAS = {"case": CASE_SCHEMA, "concept": CONCEPT_SCHEMA, "composite": COMPOSITE_SCHEMA,
+            "source": SOURCE_SCHEMA}
+_FAST: dict[str, Any] = {}
+
+
+def _fast_check(kind: str):
+    """A validator compiled to Python by fastjsonschema: 3-4× faster than jsonschema on valid
+    files (0.2 s instead of 0.7 s for 1,000 cases), but with terse errors. The schemas use only
+    keywords that mean the same in draft 7 (which it implements) as in 2020-12; a test checks
+    that both validators agree on every real file and on every invalid fixture."""
+    if kind not in _FAST:
+        import fastjsonschema
+
+        schema = {k: v for k, v in _SCHEMAS[kind].items() if k != "$schema"}
+        _FAST[kind] = fastjsonschema.compile(schema)
+    return _FAST[kind]
+
+
 def check_schema(path: Path, data: Any, kind: str, problems: Problems) -> bool:
-    """Structural check; each violation becomes one readable problem. True when valid."""
+    """Structural check; each violation becomes one readable problem. True when valid.
+
+    Valid data (the usual case) passes the fast compiled validator alone; only invalid data is
+    run through jsonschema, whose errors carry what a readable message needs."""
+    import fastjsonschema
+
+    try:
+        _fast_check(kind)(data)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = sorted(_VALIDATORS[kind].iter_errors(data), key=lambda e: list(e.absolute_path))
     for err in errors:
         message, fix = _explain_schema_error(err)
