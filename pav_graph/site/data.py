@@ -1,6 +1,6 @@
 """What the site shows, gathered once from the built store (SPARQL) and the source texts.
 
-The pages never read case YAML: cases come from :func:`pav_graph.catalog.case_detail` and a few
+The pages never read case YAML: cases come from :func:`pav_graph.catalog.case_details` and a few
 corpus-wide SPARQL queries, so the site shows exactly what the graph (with its inferences)
 holds. Source metadata and texts come from ``sources/`` because the store keeps only the text
 file's name, and the pages quote the lines around each citation.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from pav_graph.catalog import case_detail
+from pav_graph.catalog import case_details
 from pav_graph.catalog import cases as catalog_cases
 from pav_graph.catalog import concepts as catalog_concepts
 from pav_graph.model import Source
@@ -199,9 +199,10 @@ def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
     actor_org = {str(r["actor"]): str(r["name"]) for r in select_local(store, ACTOR_ORG_Q).rows}
 
     out: dict[str, dict] = {}
+    details = case_details(store)  # all at once: one query per kind of row, not per case
     for row in catalog_cases(store):
         cid = row["id"]
-        detail = case_detail(store, cid)
+        detail = details.get(cid)
         if detail is None:
             continue
         iri = detail["iri"]
