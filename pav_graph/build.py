@@ -196,6 +196,7 @@ class ShaclJob:
             finally:
                 if self._pool is not None:
                     self._pool.shutdown()
+                    self._pool = None
                     gc.unfreeze()
             self._lines = self._finish(results)
         return self._lines
@@ -206,10 +207,13 @@ class ShaclJob:
             import gc
 
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
             gc.unfreeze()
             self._lines = []
 
-    def submit(self, shapes_text: str, payloads: list[bytes]) -> None:
+    def submit(self, shapes_text: str, payloads: list[bytes], finish) -> None:
+        """Validate each payload; ``finish`` turns the list of their results into the lines."""
+        self._finish = finish
         import multiprocessing
         from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -246,8 +250,7 @@ def start_shacl(project: Project, graph: bytes | list[ox.Triple], cache_dir: Pat
     shared, local = split_by_case(triples)
     job = ShaclJob()
     if local is None or len(local) <= SHACL_BATCH and cache_dir is None:
-        job.submit(shapes_text, [rdf.to_ntriples(triples)])
-        job._finish = lambda results: results[0]
+        job.submit(shapes_text, [rdf.to_ntriples(triples)], lambda results: results[0])
         return job
     head = rdf.to_ntriples(shared)
     base = hashlib.sha256(shapes_text.encode() + rdf.canonical(head)).hexdigest()
@@ -296,8 +299,7 @@ def start_shacl(project: Project, graph: bytes | list[ox.Triple], cache_dir: Pat
             write_text(cache_file, json.dumps(sorted(known)))
         return lines
 
-    job.submit(shapes_text, payloads)
-    job._finish = finish
+    job.submit(shapes_text, payloads, finish)
     return job
 
 

@@ -13,17 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# One pass over the text; the first alternative that matches at a position wins, so a `#`
-# inside an IRI or a string is not taken for a comment, and a quote inside an IRI is not a string.
-LEXEME = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
+from pav_graph.sparql_lexer import LEXEME  # shared with sparql.bind_values
+
 _KEYWORD = re.compile(
     r"(?<![\w?$:\-])(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY"
     r"|MOVE|ADD|WITH)(?![\w:\-])",

@@ -50,10 +50,11 @@ FORMAT_DOC = "see docs/case-format.md"
 # --------------------------------------------------------------------------- helpers
 
 
-def read_yaml(path: Path, problems: Problems) -> Any | None:
-    """Parse one file; a YAML or encoding error becomes a problem with its position."""
+def read_yaml(path: Path, problems: Problems, parsed: dict[Path, Any] | None = None) -> Any | None:
+    """Parse one file (or take it from ``parsed``, see :func:`yamlio.load_many`); a YAML or
+    encoding error becomes a problem with its position."""
     try:
-        data = yamlio.load(path)
+        data = parsed[path] if parsed and path in parsed else yamlio.load(path)
     except yamlio.YamlError as exc:
         problems.add(path, exc.message, exc.fix)
         problems.items[-1].line, problems.items[-1].column = exc.line, exc.column
@@ -418,9 +419,10 @@ def load_composites(project: Project, sources: dict[str, Source], concepts: dict
 # --------------------------------------------------------------------------- cases
 
 
-def load_case(path: Path, ctx: Context, problems: Problems) -> Case | None:
+def load_case(path: Path, ctx: Context, problems: Problems,
+              parsed: dict[Path, Any] | None = None) -> Case | None:
     """Read and check one case file; None when it has structural errors."""
-    data = read_yaml(path, problems)
+    data = read_yaml(path, problems, parsed)
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -552,11 +554,12 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
     cases: dict[str, Case] = {}
     orgs: dict[str, tuple[Organisation, Path]] = {}
     cases_dir = project.cases_dir.resolve()
+    parsed = yamlio.load_many(files)
     for path in files:
         if path.absolute().parent.resolve() == cases_dir and outside_corpus(
                 project, path, problems, "case file"):
             continue
-        case = load_case(path, ctx, problems)
+        case = load_case(path, ctx, problems, parsed)
         if case is None:
             continue
         if case.id in cases:

@@ -108,7 +108,7 @@ def bind_values(text: str, bindings: dict[str, str], *, inline: bool = True) -> 
 def _masked(text: str) -> str:
     """The text with strings, IRIs and comments blanked out (same length), so that scanning
     for keywords, parentheses and variables sees only SPARQL syntax."""
-    from pav_graph.endpoint_protocol import LEXEME
+    from pav_graph.sparql_lexer import LEXEME
 
     return LEXEME.sub(lambda m: "_" * len(m.group()), text)
 

@@ -9,6 +9,7 @@ round-trip loader so comments, order and formatting survive.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,43 @@ def load(path: Path) -> Any:
                         "a case file needs only a few levels; check the indentation") from None
     _refuse_aliases(data)
     return data
+
+
+
+PARALLEL_MIN_FILES = 200  # below this, forking workers costs more than it saves
+
+
+def load_many(paths: list[Path]) -> dict[Path, Any]:
+    """Parse many YAML files in worker processes; {path: data} for those that parsed.
+
+    Parsing is most of loading a large corpus (1,000 case files: 0.8 s of 1.6 s). Files that
+    fail are left out, so the caller parses them again with :func:`load` and reports the error
+    exactly as for a single file. Without fork (or for few files) this returns {}.
+    """
+    if len(paths) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return {}
+    workers = os.cpu_count() or 1
+    chunks = [paths[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = list(pool.map(_load_quietly, chunks))
+    return {path: data for part in results for path, data in part}
+
+
+def _load_quietly(paths: list[Path]) -> list[tuple[Path, Any]]:
+    out = []
+    for path in paths:
+        try:
+            out.append((path, load(path)))
+        except Exception:  # noqa: BLE001, S110 - left out: the caller's own load() reports it
+            pass
+    return out
 
 
 def _refuse_aliases(data: Any) -> None:

@@ -145,7 +145,7 @@ def test_constant_and_values_binding_give_the_same_rows(name, store):
     bindings = querylib.bind(query, given)
     inlined = select_local(store, bind_values(query.sparql, bindings)).records()
     joined = select_local(store, bind_values(query.sparql, bindings, inline=False)).records()
-    key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+    key = lambda r: json.dumps(r, sort_keys=True)
     assert sorted(inlined, key=key) == sorted(joined, key=key) and inlined
 
 
