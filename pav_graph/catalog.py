@@ -42,7 +42,6 @@ SELECT ?id ?label ?label_en ?start ?end
 WHERE {
   ?case a pg:Case ; dcterms:identifier ?id ; rdfs:label ?label , ?label_en .
   FILTER(lang(?label) = "nl" && lang(?label_en) = "en")
-  %FILTER%
   OPTIONAL { ?case pg:startDate ?start }
   OPTIONAL { ?case pg:endDate ?end }
   OPTIONAL { ?case pg:hasOrganisation ?o . ?o rdfs:label ?org ; pg:level/skos:prefLabel ?level
@@ -70,17 +69,15 @@ class ConceptRow:
         return dict(self.__dict__)
 
 
-def concepts(store: ox.Store, kind: str | None = None) -> list[ConceptRow]:
-    rows = []
-    for r in select_local(store, CONCEPTS_Q).rows:
-        row = ConceptRow(
+def concepts(store: ox.Store) -> list[ConceptRow]:
+    return [
+        ConceptRow(
             str(r["id"]), str(r["kind"]), str(r["label_nl"]), str(r["label_en"]),
             str(r["definition_nl"] or ""), str(r["definition_en"] or ""), str(r["source"] or ""),
             [a for a in str(r["alts"] or "").split("|") if a], int(str(r["cases"])),
         )
-        if kind is None or row.kind == kind:
-            rows.append(row)
-    return rows
+        for r in select_local(store, CONCEPTS_Q).rows
+    ]
 
 
 class UnknownConcept(Exception):
@@ -143,9 +140,10 @@ def indexed_concepts(index: dict, kind: str | None = None) -> list[ConceptRow]:
     return [ConceptRow(**row) for row in index["concepts"] if kind is None or row["kind"] == kind]
 
 
-def cases(store: ox.Store, with_concepts: list[str] = ()) -> list[dict]:
-    filters = "\n".join(f"  ?case pg:linkedTo <{ID}concept/{c}> ." for c in with_concepts)
-    result = select_local(store, CASES_Q.replace("%FILTER%", filters))
+def cases(store: ox.Store) -> list[dict]:
+    """Every case with its labels, period, levels, organisations and sources (the listing
+    kept in the catalogue index; ``pav-graph cases --with`` filters that index)."""
+    result = select_local(store, CASES_Q)
     return [
         {
             "id": str(r["id"]), "label": str(r["label"]), "label_en": str(r["label_en"]),
