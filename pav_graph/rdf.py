@@ -170,7 +170,13 @@ def source_triples(source: Source) -> Iterator[ox.Triple]:
     yield ox.Triple(s, P("textFile"), lit(source.text_path.name))
 
 
-def concept_triples(concept: Concept) -> Iterator[ox.Triple]:
+def concept_triples(concept: Concept, ordinal: int | None = None) -> Iterator[ox.Triple]:
+    """A concept as a SKOS concept of its kind's scheme, with labels, definition and evidence.
+
+    ``ordinal`` is the concept's place among all notations in code-point order (``pg:ordinal``):
+    queries that pair concepts (``a < b``) compare two numbers instead of fetching and comparing
+    two strings, which made that filter the costliest step of the co-occurrence queries.
+    """
     c = concept_iri(concept.id)
     scheme = N(f"{ID}scheme/{concept.kind}")
     yield ox.Triple(c, A, N(SKOS + "Concept"))
@@ -178,6 +184,8 @@ def concept_triples(concept: Concept) -> Iterator[ox.Triple]:
     yield ox.Triple(c, N(SKOS + "inScheme"), scheme)
     yield ox.Triple(c, N(SKOS + "notation"), lit(concept.id))
     yield ox.Triple(c, P("kind"), lit(concept.kind))
+    if ordinal is not None:
+        yield ox.Triple(c, P("ordinal"), typed(ordinal, "integer"))
     yield from lang_texts(c, N(SKOS + "prefLabel"), concept.label)
     for lang, labels in concept.alt_labels.items():
         for label in labels:
@@ -361,8 +369,9 @@ def vocabulary_triples(corpus: Corpus) -> Iterator[ox.Triple]:
     yield from scheme_triples()
     for source in corpus.sources.values():
         yield from source_triples(source)
+    ordinals = {cid: n for n, cid in enumerate(sorted(corpus.concepts), start=1)}
     for concept in corpus.concepts.values():
-        yield from concept_triples(concept)
+        yield from concept_triples(concept, ordinals[concept.id])
     for pattern in corpus.composites.values():
         yield from composite_triples(pattern)
 
