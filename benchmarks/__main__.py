@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> dict:
     results["cli"] = {}
     for n, (corpus, build) in built.items():
         log(f"CLI cold start on {n} cases")
-        results["cli"][str(n)] = cli.measure(corpus, build, args.out, site=n <= 1000)
+        results["cli"][str(n)] = cli.measure(corpus, build, args.out)
 
     if not args.no_browser:
         log("graph page in headless Chromium")

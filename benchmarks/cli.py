@@ -1,7 +1,8 @@
 """CLI cold start and site generation, each in a fresh process (what a user waits for).
 
 ``pav-graph --help`` and ``pav-graph cases`` (on an already built corpus) are started with
-:mod:`subprocess` five times and the median is reported; ``pav-graph site`` once per size.
+:mod:`subprocess` five times and the median is reported; ``pav-graph site`` once per size, with
+its peak memory (``os.wait4`` gives the resource usage of that one child, not of all earlier ones).
 """
 
 from __future__ import annotations
@@ -24,6 +25,19 @@ def run(args: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
+def run_measured(args: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``pav-graph`` run; CalledProcessError on failure."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([PAV_GRAPH, *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args)
+    return seconds, usage.ru_maxrss / 1024
+
+
 def median_of(args: list[str], env: dict, repeat: int = 5) -> float:
     return statistics.median(run(args, env) for _ in range(repeat))
 
@@ -38,7 +52,7 @@ def measure(corpus: Path, build: Path, workdir: Path, *, site: bool = True) -> d
         target = workdir / "site"
         shutil.rmtree(target, ignore_errors=True)
         try:
-            out["site"] = run(["site", str(target)], env)
+            out["site"], out["site_rss_mb"] = run_measured(["site", str(target)], env)
         except subprocess.CalledProcessError as exc:
             out["site"] = None
             out["site_error"] = f"exit {exc.returncode}"

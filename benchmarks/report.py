@@ -255,14 +255,16 @@ def markdown(results: dict, plot_name: str) -> str:
     cli = results.get("cli")
     if cli:
         L += ["## Command line (fresh process each time, median of 5)", "",
-              "| cases | `pav-graph --help` s | `pav-graph cases` s | `cases --format json` s | `pav-graph site` s | `cases` before s | `site` before s |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+              "| cases | `pav-graph --help` s | `pav-graph cases` s | `cases --format json` s | `pav-graph site` s | site peak RSS MiB | `cases` before s | `site` before s |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n in sizes:
             c = cli.get(str(n))
             b = (prev.get("cli") or {}).get(str(n), {})
             if c:
                 L.append(f"| {n:,} | {fmt(c['help'], 3)} | {fmt(c['cases'], 3)} | "
-                         f"{fmt(c['cases_json'], 3)} | {fmt(c.get('site'), 1)} | "
+                         f"{fmt(c['cases_json'], 3)} | {fmt(c.get('site'), 1)}"
+                         f"{' (' + c['site_error'] + ')' if c.get('site_error') else ''} | "
+                         f"{fmt(c.get('site_rss_mb'), 0)} | "
                          f"{fmt(b.get('cases'), 3)} | {fmt(b.get('site'), 1)} |")
         L += ["", "Targets: `--help` < 0.3 s cold; `cases` on a built corpus < 1 s.", ""]
     b = results.get("browser")
