@@ -316,7 +316,7 @@ def _shacl_lines(shapes_text: str, ntriples: bytes) -> list[str]:
     import rdflib
 
     data = rdflib.Graph()
-    data.parse(data=ntriples, format="nt")
+    data.addN((*t, data) for t in _rdflib_triples(ntriples))
     shapes = rdflib.Graph().parse(data=shapes_text, format="turtle")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                            allow_warnings=True, meta_shacl=False, inplace=True)
@@ -330,6 +330,29 @@ def _shacl_lines(shapes_text: str, ntriples: bytes) -> list[str]:
         message = report.value(result, SH.resultMessage)
         lines.append(f"{focus}: {path}: {message}")
     return sorted(lines)
+
+
+def _rdflib_triples(ntriples: bytes):
+    """N-Triples as rdflib terms, parsed by pyoxigraph: a quarter faster than rdflib's own
+    N-Triples parser, which was half of every SHACL batch's time. A simple literal has no
+    datatype, as rdflib's parser gives it (RDF 1.1: the same as xsd:string)."""
+    import rdflib
+
+    string = rdf.XSD + "string"
+    iris: dict[str, rdflib.URIRef] = {}  # predicates and classes repeat: build each term once
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return iris.get(t.value) or iris.setdefault(t.value, rdflib.URIRef(t.value))
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        datatype = t.datatype.value
+        return rdflib.Literal(t.value, datatype=None if datatype == string else term(t.datatype))
+
+    for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        yield term(q.subject), term(q.predicate), term(q.object)
 
 
 def shacl_view(shapes_text: str, triples: list[ox.Triple]) -> list[ox.Triple]:
