@@ -277,6 +277,9 @@ def markdown(results: dict, plot_name: str) -> str:
                          f"{fmt(c.get('site_rss_mb'), 0)} | "
                          f"{fmt(b.get('cases'), 3)} | {fmt(b.get('site'), 1)} |")
         L += ["", "Targets: `--help` < 0.3 s cold; `cases` on a built corpus < 1 s.", ""]
+        L += [f"{n:,} cases, `pav-graph site`: {cli[str(n)]['site_note']}" for n in sizes
+              if cli.get(str(n), {}).get("site_note")]
+        L += [""] if any(cli.get(str(n), {}).get("site_note") for n in sizes) else []
     b = results.get("browser")
     L += ["## Graph page in headless Chromium", ""]
     if isinstance(b, dict) and b:

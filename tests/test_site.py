@@ -132,6 +132,56 @@ def test_corpus_graph_aggregates_a_large_corpus(store, project):
     assert len(small["nodes"]) < len(full["nodes"])
 
 
+def test_aggregated_corpus_graph_places_cases_by_their_hubs(store, project):
+    """hub_layout (linear in the cases): deterministic, every node placed, and each case nearer
+    to the mean of its concepts and sources than the graph is wide."""
+    import math
+
+    from pav_graph.load import load_sources
+    from pav_graph.problems import Problems
+    from pav_graph.site import graphs
+    from pav_graph.site.data import load_site_data
+
+    data = load_site_data(store, load_sources(project, Problems()))
+    small = graphs.corpus_graph(data, limit=60)
+    assert small == graphs.corpus_graph(data, limit=60)
+    pos = {n["id"]: (n["x"], n["y"]) for n in small["nodes"]}
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
+    hubs = {n["id"] for n in small["nodes"] if n["kind"] != "case"}
+    width = max(x for x, _ in pos.values()) - min(x for x, _ in pos.values())
+    placed = 0
+    neighbours: dict[str, list[str]] = {}
+    for e in small["edges"]:
+        for a, b in ((e["from"], e["to"]), (e["to"], e["from"])):
+            if a not in hubs and b in hubs:
+                neighbours.setdefault(a, []).append(b)
+    for case, linked in neighbours.items():
+        mx = sum(pos[h][0] for h in linked) / len(linked)
+        my = sum(pos[h][1] for h in linked) / len(linked)
+        assert math.dist(pos[case], (mx, my)) <= width / 4, case
+        placed += 1
+    assert placed == len(data.cases)
+
+
+def test_similar_cases_rank_as_a_full_sort_would(store, project):
+    """The site's similar cases (heap of the top five) equal sorting every candidate by
+    (shared concepts, Jaccard overlap, id), the definition."""
+    from collections import Counter
+
+    from pav_graph.load import load_sources
+    from pav_graph.problems import Problems
+    from pav_graph.site.data import NOT_FOR_SIMILARITY, load_site_data
+
+    data = load_site_data(store, load_sources(project, Problems()))
+    sets = {cid: {c for c in case["linked"]
+                  if data.concepts.get(c, {}).get("kind") not in NOT_FOR_SIMILARITY}
+            for cid, case in data.cases.items()}
+    for cid, cs in sets.items():
+        shared = Counter({o: len(cs & so) for o, so in sets.items() if o != cid and cs & so})
+        ranked = sorted(shared, key=lambda o: (-shared[o], -shared[o] / len(cs | sets[o]), o))[:5]
+        assert [s["id"] for s in data.cases[cid]["similar"]] == ranked, cid
+
+
 def test_refuses_to_overwrite_a_foreign_directory(tmp_path, store, project, runner, cli):
     from pav_graph.site import SiteError, build_site
 

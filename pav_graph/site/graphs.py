@@ -7,7 +7,8 @@ canvas and into tooltips as text, never as HTML.
 
 A large corpus is aggregated: beyond :data:`NODE_LIMIT` nodes the corpus graph keeps the cases,
 the sources and the most frequent patterns and risk factors only, so a corpus ten times the
-current one still opens and pans smoothly.
+current one still opens and pans smoothly; it is laid out by :func:`hub_layout`, which grows
+linearly with the cases.
 """
 
 from __future__ import annotations
@@ -114,8 +115,54 @@ def layout(graph: nx.Graph, center: str | None = None) -> dict[str, tuple[float,
     return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 
-def _package(data: SiteData, graph: nx.Graph, center: str | None = None, **extra) -> dict:
-    pos = layout(graph, center)
+def hub_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A layout for the aggregated corpus graph that grows linearly with the cases.
+
+    The hubs (concepts and sources) get a seeded spring layout of their own, pulled together by
+    how many cases they share; each case then sits at the mean of its hubs, spread by a small
+    seeded offset, so cases with the same concepts form one cloud. A spring layout of every
+    node took 220 s for 10,000 cases (networkx's energy minimisation over all pairs).
+    """
+    import random
+
+    n = graph.number_of_nodes()
+    scale = max(180.0, 70.0 * math.sqrt(n))
+    hubs = nx.Graph()
+    hubs.add_nodes_from(v for v in graph if not v.startswith("case:"))
+    for a, b in graph.edges:
+        if a in hubs and b in hubs:
+            hubs.add_edge(a, b, weight=1)
+    for v in sorted(graph):
+        if v.startswith("case:"):
+            linked = sorted(u for u in graph[v] if u in hubs)
+            for i, a in enumerate(linked):
+                for b in linked[i + 1:]:
+                    w = hubs.get_edge_data(a, b, {}).get("weight", 0)
+                    hubs.add_edge(a, b, weight=w + 1)
+    pos: dict[str, tuple[float, float]] = {}
+    if hubs.number_of_nodes():
+        k = 2.0 / math.sqrt(hubs.number_of_nodes())
+        spring = nx.spring_layout(hubs, seed=SEED, k=k, iterations=80, weight="weight", scale=scale)
+        pos = {v: (float(x), float(y)) for v, (x, y) in spring.items()}
+    rng = random.Random(SEED)
+    spread = scale / 8
+    for v in sorted(graph):
+        if v in pos:
+            continue
+        linked = [pos[u] for u in graph[v] if u in pos]
+        angle, r = rng.uniform(0, 2 * math.pi), spread * math.sqrt(rng.random())
+        if linked:
+            x = sum(p[0] for p in linked) / len(linked)
+            y = sum(p[1] for p in linked) / len(linked)
+        else:  # linked to nothing shown: on a ring outside the hubs
+            x, y, r = 0.0, 0.0, scale * 1.15
+        pos[v] = (x + r * math.cos(angle), y + r * math.sin(angle))
+    return pos
+
+
+def _package(data: SiteData, graph: nx.Graph, center: str | None = None,
+             pos: dict[str, tuple[float, float]] | None = None, **extra) -> dict:
+    pos = layout(graph, center) if pos is None else pos
     nodes = []
     for key in sorted(graph.nodes):
         node = _node(data, key)
@@ -160,7 +207,8 @@ def corpus_graph(data: SiteData, limit: int = NODE_LIMIT) -> dict:
         ({"id": c["id"], "label": c["label"]} for c in data.concepts.values()
          if c["kind"] == "pattern" and graph.has_node(f"concept:{c['id']}")),
         key=lambda p: p["label"]["nl"].casefold())
-    return _package(data, graph, aggregated=aggregated, total=total, patterns=patterns)
+    return _package(data, graph, pos=hub_layout(graph) if aggregated else None,
+                    aggregated=aggregated, total=total, patterns=patterns)
 
 
 def case_ego(data: SiteData, case_id: str) -> dict:
