@@ -99,12 +99,17 @@ def _node(data: SiteData, key: str) -> dict:
     return _concept_node(data, ident)
 
 
+def canvas_scale(nodes: int) -> float:
+    """Half the width, in canvas pixels, given to a graph of this many nodes."""
+    return max(180.0, 70.0 * math.sqrt(nodes))
+
+
 def layout(graph: nx.Graph, center: str | None = None) -> dict[str, tuple[float, float]]:
     """Seeded spring layout scaled to canvas pixels (larger graphs get more room)."""
     if graph.number_of_nodes() == 0:
         return {}
     n = graph.number_of_nodes()
-    scale = max(180.0, 70.0 * math.sqrt(n))
+    scale = canvas_scale(n)
     k = 2.0 / math.sqrt(n)  # twice networkx's default spacing: room for the labels
     if center is not None:
         pos = nx.spring_layout(graph, seed=SEED, pos={center: (0.0, 0.0)}, fixed=[center],
@@ -125,8 +130,7 @@ def hub_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """
     import random
 
-    n = graph.number_of_nodes()
-    scale = max(180.0, 70.0 * math.sqrt(n))
+    scale = canvas_scale(graph.number_of_nodes())
     hubs = nx.Graph()
     hubs.add_nodes_from(v for v in graph if not v.startswith("case:"))
     for a, b in graph.edges:
