@@ -115,13 +115,20 @@ def test_inferred_pattern_explained_on_case_page(site, built):
                 'href="#event-' in block[1].split("</div>", 1)[0]
 
 
-def test_corpus_graph_aggregates_a_large_corpus(store, project):
+@pytest.fixture(scope="module")
+def site_data(store, project):
+    """The site's data read from the real corpus's store (read-only in the tests that use it)."""
     from pav_graph.load import load_sources
     from pav_graph.problems import Problems
-    from pav_graph.site import graphs
     from pav_graph.site.data import load_site_data
 
-    data = load_site_data(store, load_sources(project, Problems()))
+    return load_site_data(store, load_sources(project, Problems()))
+
+
+def test_corpus_graph_aggregates_a_large_corpus(site_data):
+    from pav_graph.site import graphs
+
+    data = site_data
     full = graphs.corpus_graph(data)
     assert not full["aggregated"] and len(full["nodes"]) == full["total"]
     small = graphs.corpus_graph(data, limit=60)
@@ -132,17 +139,14 @@ def test_corpus_graph_aggregates_a_large_corpus(store, project):
     assert len(small["nodes"]) < len(full["nodes"])
 
 
-def test_aggregated_corpus_graph_places_cases_by_their_hubs(store, project):
+def test_aggregated_corpus_graph_places_cases_by_their_hubs(site_data):
     """hub_layout (linear in the cases): deterministic, every node placed, and each case nearer
     to the mean of its concepts and sources than the graph is wide."""
     import math
 
-    from pav_graph.load import load_sources
-    from pav_graph.problems import Problems
     from pav_graph.site import graphs
-    from pav_graph.site.data import load_site_data
 
-    data = load_site_data(store, load_sources(project, Problems()))
+    data = site_data
     small = graphs.corpus_graph(data, limit=60)
     assert small == graphs.corpus_graph(data, limit=60)
     pos = {n["id"]: (n["x"], n["y"]) for n in small["nodes"]}
@@ -163,16 +167,14 @@ def test_aggregated_corpus_graph_places_cases_by_their_hubs(store, project):
     assert placed == len(data.cases)
 
 
-def test_similar_cases_rank_as_a_full_sort_would(store, project):
+def test_similar_cases_rank_as_a_full_sort_would(site_data):
     """The site's similar cases (heap of the top five) equal sorting every candidate by
     (shared concepts, Jaccard overlap, id), the definition."""
     from collections import Counter
 
-    from pav_graph.load import load_sources
-    from pav_graph.problems import Problems
-    from pav_graph.site.data import NOT_FOR_SIMILARITY, load_site_data
+    from pav_graph.site.data import NOT_FOR_SIMILARITY
 
-    data = load_site_data(store, load_sources(project, Problems()))
+    data = site_data
     sets = {cid: {c for c in case["linked"]
                   if data.concepts.get(c, {}).get("kind") not in NOT_FOR_SIMILARITY}
             for cid, case in data.cases.items()}
