@@ -21,6 +21,7 @@ from pav_graph.site.data import SiteData
 
 NODE_LIMIT = 400
 SEED = 7
+HUB_SPREAD = 8  # a case lies within canvas_scale / HUB_SPREAD of the mean of its hubs
 
 # colour and shape per kind: two cues, so the legend works in grey-scale and for colour-blind
 # readers (colours from the Okabe–Ito palette and darker tones, all with a white label halo)
@@ -131,9 +132,11 @@ def hub_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     import random
 
     scale = canvas_scale(graph.number_of_nodes())
+    # nodes and edges in sorted order: the aggregated graph is a subgraph of a set of nodes, and
+    # spring_layout's result depends on the order it is given them (the seed alone is not enough)
     hubs = nx.Graph()
-    hubs.add_nodes_from(v for v in graph if not v.startswith("case:"))
-    for a, b in graph.edges:
+    hubs.add_nodes_from(sorted(v for v in graph if not v.startswith("case:")))
+    for a, b in sorted(tuple(sorted(e)) for e in graph.edges):
         if a in hubs and b in hubs:
             hubs.add_edge(a, b, weight=1)
     for v in sorted(graph):
@@ -149,11 +152,11 @@ def hub_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         spring = nx.spring_layout(hubs, seed=SEED, k=k, iterations=80, weight="weight", scale=scale)
         pos = {v: (float(x), float(y)) for v, (x, y) in spring.items()}
     rng = random.Random(SEED)
-    spread = scale / 8
+    spread = scale / HUB_SPREAD
     for v in sorted(graph):
         if v in pos:
             continue
-        linked = [pos[u] for u in graph[v] if u in pos]
+        linked = [pos[u] for u in sorted(graph[v]) if u in pos]
         angle, r = rng.uniform(0, 2 * math.pi), spread * math.sqrt(rng.random())
         if linked:
             x = sum(p[0] for p in linked) / len(linked)
