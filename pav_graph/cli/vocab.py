@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pav_graph.cli.case import complete_concept, complete_source, reported
+from pav_graph.cli.case.shared import complete_concept, complete_source, reported
 from pav_graph.cli.common import project_from
 from pav_graph.schema import KINDS, SOURCE_TYPES
 
