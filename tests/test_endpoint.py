@@ -24,7 +24,7 @@ from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from w3c_protocol import ROOT, ServerProcess, build_store, free_port, request
 
-from pav_graph.endpoint_protocol import Refused, check_query, negotiate
+from pav_graph.endpoint.protocol import Refused, check_query, negotiate
 
 EX = "http://example.org/"
 TRIPLES = f"""\

@@ -19,8 +19,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from pav_graph import export as export_module
-from pav_graph import export_csv
 from pav_graph.export import GRAPH_IRI
+from pav_graph.export import tables as export_csv
 
 PG = "https://w3id.org/pav-graph/ontology#"
 

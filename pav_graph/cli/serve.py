@@ -66,9 +66,9 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, 
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
-    from pav_graph.endpoint import Settings, close, make_server
-    from pav_graph.endpoint_pages import load_examples
-    from pav_graph.endpoint_workers import WorkerStartError
+    from pav_graph.endpoint.pages import load_examples
+    from pav_graph.endpoint.server import Settings, close, make_server
+    from pav_graph.endpoint.workers import WorkerStartError
     from pav_graph.store import store_dir
 
     project = find_project(ctx)

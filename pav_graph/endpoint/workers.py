@@ -14,14 +14,14 @@ import queue
 import threading
 from pathlib import Path
 
-from pav_graph.endpoint_results import Answer, Job, error
+from pav_graph.endpoint.results import Answer, Job, error
 
 _START_TIMEOUT = 60.0
 
 
 def _worker_main(build_dir: str, conn) -> None:
     """Worker loop: open the store, then answer jobs until the pipe closes."""
-    from pav_graph.endpoint_results import run
+    from pav_graph.endpoint.results import run
     from pav_graph.store import open_store
 
     try:

@@ -7,8 +7,8 @@ Every export reads the built store (never the YAML), so it shows exactly what ``
   project prefixes; TriG puts it in the named graph :data:`GRAPH_IRI`.
 * ``graphml``, ``gexf`` — the case–concept network (cases, the concepts they are linked to,
   their organisations and sources) as a networkx graph, for Gephi, Cytoscape or igraph.
-* ``csv`` — a directory of tables (:mod:`pav_graph.export_csv`), for pandas, R or a spreadsheet.
-* ``ftm`` — FollowTheMoney entities as JSON lines (:mod:`pav_graph.export_ftm`), for Aleph.
+* ``csv`` — a directory of tables (:mod:`pav_graph.export.tables`), for pandas, R or a spreadsheet.
+* ``ftm`` — FollowTheMoney entities as JSON lines (:mod:`pav_graph.export.ftm`), for Aleph.
 
 Writes are atomic: a file is written to a temporary name and renamed; a directory is written in
 full next to its destination and then renamed into place.
@@ -163,7 +163,7 @@ def export(store: ox.Store, fmt: str, out: Path, *, replace: bool = False) -> Wr
     if out.exists() and not replace:
         raise FileExistsError(out)
     if fmt == "csv":
-        from pav_graph.export_csv import tables, write_tables
+        from pav_graph.export.tables import tables, write_tables
 
         data = tables(store)
         write_directory(out, lambda tmp: write_tables(data, tmp), replace=replace)
@@ -187,7 +187,7 @@ def render(store: ox.Store, fmt: str) -> tuple[bytes, str]:
         return network_bytes(graph, fmt), (f"{graph.number_of_nodes()} nodes, "
                                            f"{graph.number_of_edges()} edges")
     if fmt == "ftm":
-        from pav_graph.export_ftm import entities, to_json_lines
+        from pav_graph.export.ftm import entities, to_json_lines
 
         items = list(entities(store))
         return to_json_lines(items), f"{len(items)} FollowTheMoney entities"

@@ -2,7 +2,7 @@
 
 Standard library only (``http.server``): the endpoint is a thin HTTP layer that checks the
 request (method, media type, parameters, read-only), hands the query to a worker process
-(:mod:`pav_graph.endpoint_workers`) and sends back the complete answer. Paths:
+(:mod:`pav_graph.endpoint.workers`) and sends back the complete answer. Paths:
 
 ``/sparql``  the protocol endpoint (GET ``?query=``, POST form or ``application/sparql-query``)
 ``/query``   an offline HTML page to write and run queries, with the query library as examples
@@ -17,10 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from pav_graph.endpoint_pages import Example, PathRefused, query_page, resolve_static
-from pav_graph.endpoint_protocol import Refused, check_query, negotiate
-from pav_graph.endpoint_results import Job
-from pav_graph.endpoint_workers import WorkerPool
+from pav_graph.endpoint.pages import Example, PathRefused, query_page, resolve_static
+from pav_graph.endpoint.protocol import Refused, check_query, negotiate
+from pav_graph.endpoint.results import Job
+from pav_graph.endpoint.workers import WorkerPool
 
 MAX_BODY = 1 << 20  # a query is text; anything larger than 1 MiB is a mistake or an attack
 SPARQL_PATHS = ("/sparql", "/sparql/")

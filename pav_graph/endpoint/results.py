@@ -57,7 +57,7 @@ def error(status: int, message: str) -> Answer:
 
 def run(store: ox.Store, job: Job) -> Answer:
     """Execute ``job`` on ``store``; every failure becomes an Answer with a 4xx/5xx status."""
-    from pav_graph.endpoint_protocol import Refused, negotiate
+    from pav_graph.endpoint.protocol import Refused, negotiate
 
     kwargs: dict = {}
     if job.base_iri:
