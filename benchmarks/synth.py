@@ -138,6 +138,11 @@ def synth_case(n: int, shape: Shape, rng: random.Random, n_orgs_pool: int) -> di
                                if actor_ids else None)
             if not event["actors"]:
                 del event["actors"]
+        if event.get("departing"):  # the first remapped actor leaves (no draw: same corpus as before)
+            if event.get("actors"):
+                event["departing"] = event["actors"][:1]
+            else:
+                del event["departing"]
         events.append(event)
     if events:
         case["events"] = events

@@ -304,6 +304,23 @@ def _locator_text(places: list[tuple[int, int]], lines: tuple[int, int]) -> str 
     return str(first) if first == last else f"{first}-{last}"
 
 
+DEPARTURE = "vertrek-topambtenaar"  # the event type every kind of departure is narrower than
+
+
+def is_departure(type_id: str | None, ctx: Context) -> bool:
+    """Whether an event type is a departure: ``vertrek-topambtenaar`` or narrower (broader*)."""
+    seen: set[str] = set()
+    todo = [type_id] if type_id else []
+    while todo:
+        cid = todo.pop()
+        if cid == DEPARTURE:
+            return True
+        if cid not in seen and cid in ctx.concepts:
+            seen.add(cid)
+            todo += ctx.concepts[cid].broader
+    return False
+
+
 def check_concept_ref(path: Path, concept_id: str, kinds: Iterable[str] | None, where: tuple,
                       ctx: Context, problems: Problems, what: str = "concept") -> bool:
     concept = ctx.concepts.get(concept_id)
@@ -526,12 +543,18 @@ def load_case(path: Path, ctx: Context, problems: Problems,
                              path=(*at, "date"))
         if e.get("type"):
             check_concept_ref(path, e["type"], ["event-type"], (*at, "type"), ctx, problems, "event type")
-        for j, actor in enumerate(e.get("actors") or []):
-            if actor not in actor_ids:
-                problems.add(path, f"event names unknown actor {actor!r}",
-                             did_you_mean(actor, actor_ids, "actor id of this case"), path=(*at, "actors", j))
+        for key in ("actors", "departing"):
+            for j, actor in enumerate(e.get(key) or []):
+                if actor not in actor_ids:
+                    problems.add(path, f"event names unknown actor {actor!r}",
+                                 did_you_mean(actor, actor_ids, "actor id of this case"), path=(*at, key, j))
+        if not e.get("departing") and is_departure(e.get("type"), ctx):
+            problems.add(path, f"the {e['type']} event does not say who leaves",
+                         "add `departing: [<actor id>]` so that it counts in departures-per-role",
+                         path=(*at, "type"), severity="warning")
         ev = check_evidence(path, e["evidence"], (*at, "evidence"), ctx, problems)
-        events.append(Event(e["label"], ev, date, e.get("type"), list(e.get("actors") or []), e.get("reason")))
+        events.append(Event(e["label"], ev, date, e.get("type"), list(e.get("actors") or []), e.get("reason"),
+                            list(e.get("departing") or [])))
 
     if not (findings or relations or interventions or events):
         problems.add(path, "the case makes no claim: findings, relations, interventions and events are all empty",

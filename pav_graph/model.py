@@ -158,6 +158,7 @@ class Event:
     type: str | None = None
     actors: list[str] = field(default_factory=list)
     reason: LangText | None = None
+    departing: list[str] = field(default_factory=list)  # actors who leave (pg:departingActor)
 
 
 @dataclass

@@ -348,8 +348,10 @@ def case_triples(case: Case) -> Iterator[ox.Triple]:
         if ev.type:
             yield ox.Triple(e, P("concept"), concept_iri(ev.type))
             yield ox.Triple(c, P("hasEventOfType"), concept_iri(ev.type))
-        for actor in ev.actors:
+        for actor in dict.fromkeys([*ev.actors, *ev.departing]):  # departing implies involved
             yield ox.Triple(e, P("involves"), actor_iri(actor))
+        for actor in ev.departing:
+            yield ox.Triple(e, P("departingActor"), actor_iri(actor))
         yield from lang_texts(e, P("reason"), ev.reason)
         yield from evidence_triples(e, ev.evidence, f"{base}/event/{n}", case=c)
 

@@ -158,6 +158,7 @@ CASE_SCHEMA = {
                     "type": ID,
                     "label": LANG_TEXT,
                     "actors": {"type": "array", "items": ID},
+                    "departing": {"type": "array", "items": ID},
                     "reason": LANG_TEXT,
                     "evidence": EVIDENCE,
                 },

@@ -461,3 +461,20 @@ def test_output_path_outside_the_corpus_is_the_users_choice(built_copy: Path, ar
     if args[0] == "site":
         pages = list((parent / written).rglob("*.html"))
         assert all(p.resolve().is_relative_to((parent / written).resolve()) for p in pages)
+
+
+def test_who_leaves_in_a_departure_is_checked(corpus_copy: Path, tmp_path: Path) -> None:
+    """``departing`` names actors of the case (an unknown one is an error with a suggestion);
+    a departure event that does not say who leaves validates, with a warning and the fix."""
+    unknown = tmp_path / "unknown" / f"{NEW_ID}.yaml"
+    unknown.parent.mkdir()
+    unknown.write_bytes(edit(lambda d: d["events"][0].update(departing=["gemeentesecretar"])))
+    run = pav(corpus_copy, "validate", str(unknown))
+    assert_clean_refusal(run, unknown.name, "unknown actor 'gemeentesecretar'")
+    assert "did you mean 'gemeentesecretaris'" in run.out
+    silent = tmp_path / "silent" / f"{NEW_ID}.yaml"
+    silent.parent.mkdir()
+    silent.write_bytes(edit(lambda d: d["events"][0].pop("departing")))
+    run = pav(corpus_copy, "validate", str(silent))
+    assert run.code == 0, run.out
+    assert "does not say who leaves" in run.out and "departing: [<actor id>]" in run.out

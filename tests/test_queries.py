@@ -376,6 +376,27 @@ def test_departures_and_reasons(store):
     assert ezk[0]["date"] == "2022" and "spanningen" in ezk[0]["reason"]
 
 
+def test_departures_per_role_counts_who_leaves(store):
+    rows = {r["role"]: r for r in ask(store, "departures-per-role")}
+    # essay-2025 93-94: secretaries leave in Lelystad, Den Helder, Middelburg, Heeze-Leende,
+    # Maastricht; betrekkingen-2004 47-48 (SG of EZ) and nyenrode-2023 551-553 (SG of EZK);
+    # betrekkingen-2004 46 (the super procurator general) and 49-50 (the head of UWV)
+    assert ids(rows["gemeentesecretaris"]["case_ids"]) == SECRETARY_LEFT
+    assert rows["gemeentesecretaris"]["departures"] == "5"
+    assert ids(rows["secretaris-generaal"]["case_ids"]) == {"ez-minister-secretaris-generaal",
+                                                           "sg-vertrek-ezk-2022"}
+    assert ids(rows["topambtenaar"]["case_ids"]) == {"justitie-minister-super-pg", "szw-minister-uwv-topman"}
+    # essay-2025 12-13: in Maastricht the executive board ended the working relationship; it is
+    # involved in the departure but did not leave, so it is not counted as a departure
+    assert "college-van-b-en-w" not in rows
+    involved = store.query(querylib.render(LIBRARY["departures"].sparql.split("SELECT")[0] + """
+        SELECT ?role WHERE { <https://w3id.org/pav-graph/id/case/maastricht-2025> pg:hasEvent ?e .
+          ?e pg:concept/skos:notation "vertrek-gemeentesecretaris" ; pg:involves/pg:role/skos:notation ?role }""", {}))
+    assert {str(s["role"].value) for s in involved} == {"gemeentesecretaris", "college-van-b-en-w"}
+    for row in rows.values():
+        assert row["case_ids"].split(", ") == sorted(ids(row["case_ids"]))  # a defined order
+
+
 def test_secretary_left_after_difference_of_opinion(store):
     rows = ask(store, "secretary-left-difference-of-opinion")
     cases = column(rows, "case_id")
