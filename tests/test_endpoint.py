@@ -192,7 +192,8 @@ def test_protocol_errors(server):
     assert status == 405 and "GET" in headers["allow"]
     q = urllib.parse.quote("ASK {}")
     assert request(server.base, "GET", f"/sparql?query={q}&query={q}")[0] == 400
-    assert request(server.base, "GET", "/sparql")[0] == 400
+    assert request(server.base, "POST", "/sparql", b"",
+                   {"Content-Type": "application/sparql-query"})[0] == 400  # no query
     bad = urllib.parse.quote("not an iri")
     assert request(server.base, "GET", f"/sparql?query={q}&default-graph-uri={bad}")[0] == 400
 

@@ -45,6 +45,30 @@ _GRAPH = [
     ("application/x-turtle", "turtle"),
 ]
 OFFERS = {"SELECT": _RESULTS, "ASK": _RESULTS, "CONSTRUCT": _GRAPH, "DESCRIBE": _GRAPH}
+# Parameters on the response media types: the charset is always UTF-8; CSV results have a
+# header row (RFC 4180's ``header`` parameter), which the SPARQL 1.1 CSV format requires.
+MEDIA_PARAMS = {"text/csv": "; charset=utf-8; header=present"}
+
+# ``format=`` / ``output=`` names (as Fuseki, Virtuoso and others accept them) → the Accept
+# header they stand for. Each name covers both result kinds where that makes sense, so that
+# ``format=json`` gives SPARQL JSON for SELECT and JSON-LD for CONSTRUCT.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json, application/ld+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+}
 
 
 class Refused(Exception):
@@ -120,6 +144,32 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
         if rank > best_rank:
             best, best_rank = q, rank
     return best if best_rank >= 0 else 0.0
+
+
+def format_accept(values: list[str]) -> str:
+    """The Accept header that ``format=``/``output=`` parameters stand for (a value with a slash
+    is taken as a media type). Several values must agree (SPARQLWrapper sends both names);
+    raises Refused(400) for an unknown value or values that disagree."""
+    accepts = []
+    for raw in values:
+        value = raw.strip()
+        if "/" in value and value.isascii() and value.isprintable():
+            accepts.append(value)
+        elif value.lower() in FORMAT_NAMES:
+            accepts.append(FORMAT_NAMES[value.lower()])
+        else:
+            names = ", ".join(FORMAT_NAMES)
+            raise Refused(400, f"unknown format={value!r}; use one of {names}, or a media type")
+    if len(set(accepts)) > 1:
+        raise Refused(400, f"format=/output= ask for different formats: {', '.join(values)}")
+    return accepts[0]
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header for a negotiated media type."""
+    if media_type in MEDIA_PARAMS:
+        return media_type + MEDIA_PARAMS[media_type]
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
 
 
 def negotiate(form: str, accept: str | None) -> Choice:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_RDF_FORMATS = {
+RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -42,6 +42,8 @@ class Job:
     base_iri: str | None = None
     default_graphs: list[str] | None = None  # protocol dataset; None = the store's own
     named_graphs: list[str] | None = None
+    kind: str = "query"  # or "description": the Service Description (base_iri = endpoint)
+    timeout: float = 0.0  # the server's time-out, said in the Service Description
 
 
 @dataclass
@@ -57,7 +59,7 @@ def error(status: int, message: str) -> Answer:
 
 def run(store: ox.Store, job: Job) -> Answer:
     """Execute ``job`` on ``store``; every failure becomes an Answer with a 4xx/5xx status."""
-    from pav_graph.endpoint.protocol import Refused, negotiate
+    from pav_graph.endpoint.protocol import Refused, content_type, negotiate
 
     kwargs: dict = {}
     if job.base_iri:
@@ -80,8 +82,6 @@ def run(store: ox.Store, job: Job) -> Answer:
         choice = negotiate(form, job.accept)
     except Refused as exc:
         return error(exc.status, exc.message)
-    content_type = choice.media_type + ("; charset=utf-8" if choice.media_type.startswith("text/")
-                                        else "")
     try:
         if form == "ASK":
             body = result.serialize(format=_BOOLEAN_FORMATS[choice.fmt])
@@ -91,16 +91,17 @@ def run(store: ox.Store, job: Job) -> Answer:
             body = _SOLUTION_WRITERS[choice.fmt](variables, rows)
         else:
             triples = _take(result, job.limit, "triples")
-            body = ox.serialize(triples, format=_RDF_FORMATS[choice.fmt])
+            body = ox.serialize(triples, format=RDF_FORMATS[choice.fmt])
     except _TooMany as exc:
         return error(
             422,
-            f"the query returned more than {job.limit} {exc}; add LIMIT/OFFSET to page "
-            "through the results, or start the server with a higher --limit",
+            f"result limit exceeded: the query gives more than {job.limit} {exc} (the server's "
+            f"--limit); add LIMIT {job.limit} and page on with OFFSET, or start "
+            "`pav-graph serve` with a higher --limit",
         )
     except (OSError, ValueError, RuntimeError) as exc:
         return error(500, f"query failed while reading results: {exc}")
-    return Answer(200, content_type, body)
+    return Answer(200, content_type(choice.media_type), body)
 
 
 def _first_line(exc: Exception) -> str:

@@ -4,26 +4,41 @@ Standard library only (``http.server``): the endpoint is a thin HTTP layer that 
 request (method, media type, parameters, read-only), hands the query to a worker process
 (:mod:`pav_graph.endpoint.workers`) and sends back the complete answer. Paths:
 
-``/sparql``  the protocol endpoint (GET ``?query=``, POST form or ``application/sparql-query``)
+``/sparql``  the protocol endpoint (GET ``?query=``, POST form or ``application/sparql-query``);
+             without a query, its Service Description (a browser is sent to ``/query``)
 ``/query``   an offline HTML page to write and run queries, with the query library as examples
 ``/...``     files of the static site directory, if one is served
+
+Every response allows cross-origin reads (``Access-Control-Allow-Origin: *``) and ``OPTIONS``
+answers CORS preflights, so a query page or a notebook served from another origin can use the
+endpoint: it is read-only and serves public data, so there is nothing a foreign page could do
+with it that it could not do by itself. Error responses carry their one-line message both in the
+body and as the HTTP reason phrase, because several clients (Python's urllib and so pandas and
+rdflib, SPARQLWrapper for most statuses) show only ``HTTP Error 422: <reason>``.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pav_graph.endpoint.pages import Example, PathRefused, query_page, resolve_static
-from pav_graph.endpoint.protocol import Refused, check_query, negotiate
+from pav_graph.endpoint.protocol import Refused, check_query, format_accept, negotiate
 from pav_graph.endpoint.results import Job
 from pav_graph.endpoint.workers import WorkerPool
 
 MAX_BODY = 1 << 20  # a query is text; anything larger than 1 MiB is a mistake or an attack
 SPARQL_PATHS = ("/sparql", "/sparql/")
+CORS = {"Access-Control-Allow-Origin": "*"}
+PREFLIGHT = {"Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+             "Access-Control-Allow-Headers": "Accept, Content-Type",
+             "Access-Control-Max-Age": "86400"}
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _GUESS = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
           ".json": "application/json", ".svg": "image/svg+xml", ".ttl": "text/turtle",
           ".nt": "application/n-triples", ".rq": "application/sparql-query"}
@@ -64,11 +79,14 @@ class Handler(BaseHTTPRequestHandler):
     # --- plumbing ---------------------------------------------------------------------------
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
-        self.send_response(status)
+        if status >= 400 and content_type.startswith("text/plain"):
+            self.send_response(status, _reason(body.decode("utf-8", "replace")))
+        else:
+            self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for key, value in (extra or {}).items():
+        for key, value in {**CORS, **(extra or {})}.items():
             self.send_header(key, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -127,7 +145,14 @@ class Handler(BaseHTTPRequestHandler):
         self._fail(405, f"{self.command} is not allowed on {url.path}: this server is read-only",
                    {"Allow": allow})
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def do_OPTIONS(self) -> None:
+        """CORS preflight (and plain OPTIONS): which methods and headers a client may use."""
+        url = urlsplit(self.path)
+        allow = "GET, HEAD, POST, OPTIONS" if url.path in SPARQL_PATHS else "GET, HEAD, OPTIONS"
+        self._send(204, "text/plain; charset=utf-8", b"",
+                   {"Allow": allow, **PREFLIGHT, "Access-Control-Allow-Methods": allow})
 
     # --- SPARQL -----------------------------------------------------------------------------
 
@@ -175,17 +200,23 @@ class Handler(BaseHTTPRequestHandler):
         if "update" in params or any(k.startswith("using-") for k in params):
             raise Refused(403, "this endpoint is read-only: SPARQL Update is not accepted")
         queries = params.get("query", [])
+        accept = self.headers.get("Accept")
+        chosen = params.get("format", []) + params.get("output", [])
+        if chosen:
+            accept = format_accept(chosen)
         if not queries:
-            if self.command in ("GET", "HEAD") and "text/html" in self.headers.get("Accept", ""):
-                self._send(303, "text/plain; charset=utf-8", b"see /query\n",
-                           {"Location": "/query"})
+            if self.command in ("GET", "HEAD"):
+                if not chosen and "text/html" in self.headers.get("Accept", ""):
+                    self._send(303, "text/plain; charset=utf-8", b"see /query\n",
+                               {"Location": "/query"})
+                else:
+                    self._describe(accept)
                 return
             raise Refused(400, "missing query: pass it as ?query= or in a POST body")
         if len(queries) > 1:
             raise Refused(400, "exactly one query parameter is allowed")
         query = queries[0]
         form = check_query(query)
-        accept = self.headers.get("Accept")
         if form is not None:
             negotiate(form, accept)  # 406 before a worker is spent on it
         default = params.get("default-graph-uri")
@@ -198,6 +229,17 @@ class Handler(BaseHTTPRequestHandler):
         answer = self.server.pool.run(job)
         extra = {"Vary": "Accept"} if answer.status == 200 else None
         self._send(answer.status, answer.content_type, answer.body, extra)
+
+    def _describe(self, accept: str | None) -> None:
+        """The Service Description, for the endpoint IRI the client used (its Host header)."""
+        host = self.headers.get("Host", "")
+        endpoint = f"http://{host}/sparql" if _HOST.match(host) else self.server.base_iri
+        settings = self.server.settings
+        job = Job(query="", accept=accept, limit=settings.limit, base_iri=endpoint,
+                  kind="description", timeout=settings.timeout)
+        answer = self.server.pool.run(job)
+        self._send(answer.status, answer.content_type, answer.body,
+                   {"Vary": "Accept"} if answer.status == 200 else None)
 
     # --- static site ------------------------------------------------------------------------
 
@@ -219,6 +261,14 @@ class Handler(BaseHTTPRequestHandler):
         if content_type.startswith("text/") or content_type.endswith(("json", "+xml")):
             content_type += "; charset=utf-8"
         self._send(200, content_type, target.read_bytes())
+
+
+def _reason(message: str) -> str:
+    """A one-line, ASCII reason phrase made from an error message (never a header break)."""
+    text = unicodedata.normalize("NFKD", message.replace("…", "...")).strip()
+    text = "".join(c if " " <= c <= "~" else " " for c in text.encode("ascii", "ignore").decode())
+    text = " ".join(text.split())
+    return text[:300] if text else "error"
 
 
 def _is_absolute_iri(text: str) -> bool:

@@ -5,6 +5,12 @@ thread, so every query runs in a separate process that has opened the store read
 query exceeds its time the worker is killed and replaced; the HTTP thread answers 503 with an
 explicit message. Workers are started with the "spawn" method because forking a process that
 already runs HTTP threads is unsafe.
+
+A rebuild is picked up without a restart: before each job a worker looks at which store the
+build directory names now (``build/current.json``, see :func:`pav_graph.store.store_dir`) and
+reopens when that is another directory than the one it holds (a new build, or a forced rebuild
+of the same inputs, which replaces the directory). The check costs one small file read and a
+``stat`` per query. If the new store cannot be opened the worker keeps answering from the old.
 """
 
 from __future__ import annotations
@@ -19,13 +25,34 @@ from pav_graph.endpoint.results import Answer, Job, error
 _START_TIMEOUT = 60.0
 
 
-def _worker_main(build_dir: str, conn) -> None:
-    """Worker loop: open the store, then answer jobs until the pipe closes."""
-    from pav_graph.endpoint.results import run
-    from pav_graph.store import open_store
+def store_key(build_dir: Path) -> tuple[str, int, int] | None:
+    """Which store the build directory names now: its path and inode (a rebuilt directory of
+    the same name is a new inode), or None if there is none."""
+    from pav_graph.store import store_dir
 
     try:
-        store = open_store(Path(build_dir), read_only=True)
+        path = store_dir(build_dir)
+        st = path.stat()
+    except (OSError, ValueError, KeyError):
+        return None
+    return str(path), st.st_dev, st.st_ino
+
+
+def _worker_main(build_dir: str, conn) -> None:
+    """Worker loop: open the store, then answer jobs until the pipe closes."""
+    import sys
+
+    import pyoxigraph as ox
+
+    from pav_graph.endpoint.description import describe
+    from pav_graph.endpoint.results import run
+
+    build = Path(build_dir)
+    key = store_key(build)
+    try:
+        if key is None:
+            raise FileNotFoundError(f"no built store in {build}: run `pav-graph build` first")
+        store = ox.Store.read_only(key[0])
     except Exception as exc:  # noqa: BLE001 - reported to the parent, shown as a click error
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -37,8 +64,15 @@ def _worker_main(build_dir: str, conn) -> None:
             return
         if job is None:
             return
+        now = store_key(build)
+        if now is not None and now != key:
+            try:
+                store, key = ox.Store.read_only(now[0]), now
+            except OSError as exc:  # keep the store we have; the next query tries again
+                print(f"pav-graph serve: cannot open the new build {now[0]}: {exc}; "
+                      "still answering from the previous one", file=sys.stderr)
         try:
-            answer = run(store, job)
+            answer = describe(store, key, job) if job.kind == "description" else run(store, job)
         except Exception as exc:  # noqa: BLE001 - one bad query must not kill the worker
             answer = error(500, f"query failed: {type(exc).__name__}: {exc}")
         try:
