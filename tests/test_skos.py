@@ -199,3 +199,97 @@ def test_check_fails_on_a_planted_violation_with_file_line_and_fix(tmp_path, pro
     data = json.loads(CliRunner().invoke(cli, ["--corpus", str(root), "check", "--format", "json"],
                                          env={"PAV_GRAPH_BUILD": str(tmp_path / "build")}).output)
     assert [i["entity"] for i in data["issues"] if i["severity"] == "error"] == [ID + "concept/minister"]
+
+
+# ----------------------------------------------------------------------------- the SKOS release
+
+
+@pytest.fixture(scope="module")
+def release(built, tmp_path_factory, project_root):
+    """`pav-graph export --format skos` of the session build, and the file loaded in rdflib."""
+    from pav_graph.cli.main import cli
+
+    out = tmp_path_factory.mktemp("release") / "pav-graph-vocabulary.ttl"
+    result = CliRunner().invoke(cli, ["--corpus", str(project_root), "export", "--format", "skos",
+                                      str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output, load(out)
+
+
+def test_the_release_holds_every_concept_with_its_definition_source(release, corpus, project):
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+    _, summary, graph = release
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    assert {str(c).removeprefix(ID + "concept/") for c in concepts} == set(corpus.concepts)
+    assert f"{len(corpus.concepts)} concepts" in summary and "10 concept schemes" in summary
+    pg = rdflib.Namespace("https://w3id.org/pav-graph/ontology#")
+    for cid, concept in corpus.concepts.items():
+        c = rdflib.URIRef(ID + "concept/" + cid)
+        assert set(graph.objects(c, DCTERMS.source)) == {rdflib.URIRef(ID + "source/" + concept.source)}
+        assert graph.value(c, pg.definitionLocator) is not None
+        assert {(str(x), x.language) for x in graph.objects(c, SKOS.prefLabel)} == \
+            {(text, lang) for lang, text in concept.label.items()}
+        assert {x.language for x in graph.objects(c, SKOS.definition)} == {"nl", "en"}
+        assert graph.value(c, SKOS.inScheme) == rdflib.URIRef(ID + "scheme/" + concept.kind)
+    # each source is described (a reader can tell what "nyenrode-2023" is)
+    for src in set(graph.objects(None, DCTERMS.source)):
+        assert (src, RDF.type, DCTERMS.BibliographicResource) in graph
+        assert graph.value(src, DCTERMS.identifier) is not None
+    # release metadata: licence, version (the ontology's), a version IRI, on the release and schemes
+    tbox = rdflib.Graph().parse(str(project.ontology_dir / "pav-graph.ttl"), format="turtle")
+    version = str(next(tbox.objects(None, OWL.versionInfo)))
+    vocab = rdflib.URIRef("https://w3id.org/pav-graph/vocabulary")
+    cc_by = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert graph.value(vocab, OWL.versionIRI) == rdflib.URIRef(f"{vocab}/{version}")
+    schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    assert len(schemes) == 10 and set(graph.objects(vocab, DCTERMS.hasPart)) == schemes
+    for node in (vocab, *schemes):
+        assert graph.value(node, DCTERMS.license) == cc_by, node
+        assert str(graph.value(node, OWL.versionInfo)) == version, node
+        assert {x.language for x in graph.objects(node, DCTERMS.title)} == {"nl", "en"}
+    # top concepts: exactly the live concepts with no broader concept in their own scheme
+    tops = set(graph.subject_objects(SKOS.topConceptOf))
+    expected = {(rdflib.URIRef(ID + "concept/" + cid), rdflib.URIRef(ID + "scheme/" + c.kind))
+                for cid, c in corpus.concepts.items()
+                if not any(corpus.concepts[b].kind == c.kind for b in c.broader)}
+    assert tops == expected
+    assert {(s, c) for c, s in tops} == set(graph.subject_objects(SKOS.hasTopConcept))
+
+
+def test_the_release_is_the_vocabulary_alone(release):
+    out, _, graph = release
+    text = out.read_text(encoding="utf-8")
+    assert "/id/case/" not in text and "oa:" not in text and "pg:Case" not in text
+    predicates = {str(p) for p in graph.predicates()}
+    assert all(p.startswith(("http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
+                             "http://www.w3.org/2002/07/owl#", "https://w3id.org/pav-graph/ontology#definition",
+                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                             "http://www.w3.org/2000/01/rdf-schema#label")) for p in predicates), predicates
+
+
+def test_the_release_passes_skosify_unchanged(release):
+    """skosify's whole pipeline (as `skosify FILE` runs it) has nothing to add, remove or fix,
+    and warns only that it found more than one concept scheme (it picks one as its default)."""
+    from tests.skos_validator import skosify_full
+
+    out, _, graph = release
+    result, messages = skosify_full(out)
+    assert set(result) == set(graph)
+    assert [m for m in messages if not m.startswith("Multiple concept schemes found")] == []
+    assert skosify_checks(graph) == []
+
+
+def test_the_release_passes_our_skos_rules_and_is_reproducible(release, project, built):
+    import pyoxigraph as ox
+
+    from pav_graph.export.skos import render
+
+    out, _, _ = release
+    store = ox.Store()
+    store.load(path=str(out), format=ox.RdfFormat.TURTLE)
+    rules = [r for r in load_rules(project.ontology_dir / "checks") if r.id in SKOS_RULES]
+    assert run_rules(store, rules) == []
+    again, _ = render(ox.Store.read_only(str(built.directory / "store")))
+    assert again == out.read_bytes()

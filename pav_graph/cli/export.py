@@ -30,6 +30,8 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
     csv                     directory OUT/ with cases, concepts, findings, relations, events,
                             interventions .csv (UTF-8 with BOM)
     ftm                     FollowTheMoney entities, one JSON object per line (Aleph)
+    skos                    the vocabulary alone: concept schemes as SKOS Turtle with
+                            licence, version and each definition's source
 
     \b
     Examples:
@@ -37,6 +39,7 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
       pav-graph export --format gexf network.gexf
       pav-graph export --format csv tables/
       pav-graph export --format ftm entities.jsonl
+      pav-graph export --format skos pav-graph-vocabulary.ttl
     """
     if fmt is None:
         fmt = SUFFIXES.get(out.suffix.lower())

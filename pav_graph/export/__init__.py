@@ -9,6 +9,7 @@ Every export reads the built store (never the YAML), so it shows exactly what ``
   their organisations and sources) as a networkx graph, for Gephi, Cytoscape or igraph.
 * ``csv`` — a directory of tables (:mod:`pav_graph.export.tables`), for pandas, R or a spreadsheet.
 * ``ftm`` — FollowTheMoney entities as JSON lines (:mod:`pav_graph.export.ftm`), for Aleph.
+* ``skos`` — the vocabulary alone as a SKOS thesaurus in Turtle (:mod:`pav_graph.export.skos`).
 
 Writes are atomic: a file is written to a temporary name and renamed; a directory is written in
 full next to its destination and then renamed into place.
@@ -39,7 +40,7 @@ RDF_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 NETWORK_FORMATS = ("graphml", "gexf")
-FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS, "csv", "ftm")
+FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS, "csv", "ftm", "skos")
 # file name endings by which `pav-graph export` guesses --format
 SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".jsonld": "jsonld", ".graphml": "graphml",
             ".gexf": "gexf", ".jsonl": "ftm", ".ftm": "ftm"}
@@ -191,4 +192,8 @@ def render(store: ox.Store, fmt: str) -> tuple[bytes, str]:
 
         items = list(entities(store))
         return to_json_lines(items), f"{len(items)} FollowTheMoney entities"
+    if fmt == "skos":
+        from pav_graph.export import skos
+
+        return skos.render(store)
     raise ValueError(f"{fmt!r} is not a single-file export")
