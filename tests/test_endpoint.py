@@ -330,10 +330,17 @@ def test_path_traversal_fails(server, path):
 def test_query_page_lists_the_library_offline(server):
     status, headers, body = request(server.base, "GET", "/query")
     assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in headers["content-security-policy"]
     page = body.decode()
     assert "Cases with distrust" in page and "Welke casussen tonen wantrouwen?" in page
-    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing from a CDN
+    links = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"([^\"]+)\"", page)
+    assert links and all(link.startswith("/query/static/") for link in links)  # no CDN
+    for link in links:  # every asset is served by the endpoint itself
+        status, headers, asset = request(server.base, "GET", link)
+        assert status == 200 and len(asset) > 100, link
     assert "PREFIX" in page  # examples are runnable as they stand (standard prefixes included)
+    assert request(server.base, "GET", "/query/static/../server.py")[0] == 404
+    assert b"MIT" in request(server.base, "GET", "/query/static/LICENSE")[2]
 
 
 def test_server_stops_with_its_workers(project):

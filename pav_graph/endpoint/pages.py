@@ -2,14 +2,17 @@
 
 Static paths are checked twice: the decoded request path may not contain ``..`` segments, and
 the resolved file (after following symlinks) must still lie inside the site directory, so neither
-``/../`` nor ``%2e%2e`` nor a symlink can reach a file outside it. The query page is one HTML
-file with inline JavaScript (no CDN), so it works on a machine without internet; it lists the
-query library (``queries/*.rq``) as ready examples.
+``/../`` nor ``%2e%2e`` nor a symlink can reach a file outside it.
+
+The query page is YASGUI (the SPARQL editor and result viewer many public endpoints use),
+vendored from npm ``@zazuko/yasgui`` 4.6.2 into ``static/yasgui/`` with its licences and served
+from ``/query/static/``, so it works on a machine without internet. ``static/query.js`` sets it
+up for this endpoint: the query library (``queries/*.rq``) as examples, autocompletion from this
+server only, and pav-graph IRIs in results linked to the pages of the served site.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -106,104 +109,98 @@ def _raw_examples(queries_dir: Path) -> list[Example]:
     return examples
 
 
-_DEFAULT_QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 25"
+_DEFAULT_QUERY = """PREFIX pg: <https://w3id.org/pav-graph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# Alle casussen met hun label / every case with its label
+SELECT ?case ?id ?label WHERE {
+  ?case a pg:Case ; dcterms:identifier ?id ; rdfs:label ?label .
+  FILTER(lang(?label) = "nl")
+}
+ORDER BY ?id
+"""
+
+STATIC = Path(__file__).resolve().parent / "static"
+# URL name under /query/static/ → (file, media type). A fixed list: nothing else is served.
+ASSETS = {
+    "yasgui.min.js": ("yasgui/yasgui.min.js", "text/javascript; charset=utf-8"),
+    "yasgui.min.css": ("yasgui/yasgui.min.css", "text/css; charset=utf-8"),
+    "LICENSE": ("yasgui/LICENSE", "text/plain; charset=utf-8"),
+    "THIRD-PARTY-LICENSES.txt": ("yasgui/THIRD-PARTY-LICENSES.txt", "text/plain; charset=utf-8"),
+    "query.js": ("query.js", "text/javascript; charset=utf-8"),
+    "query.css": ("query.css", "text/css; charset=utf-8"),
+}
+# The page's own policy: scripts, styles and requests from this server only. It keeps the
+# page offline by construction (a vendored script that wanted a CDN would be blocked, and the
+# browser test sees the console error); inline styles are allowed because YASGUI sets them.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+               "object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
 
 _PAGE = """<!DOCTYPE html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pav-graph — SPARQL</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:70rem}
-textarea{width:100%;height:14rem;font-family:monospace;font-size:.9rem}
-table{border-collapse:collapse;margin-top:1rem;font-size:.9rem}
-td,th{border:1px solid #bbb;padding:.25rem .5rem;vertical-align:top;text-align:left}
-#status{margin:.5rem 0;color:#444}.err{color:#a00}
-pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
-</style>
+<link rel="stylesheet" href="/query/static/yasgui.min.css">
+<link rel="stylesheet" href="/query/static/query.css">
 </head>
 <body>
+<header>
 <h1>pav-graph SPARQL</h1>
-<p>Stel een vraag aan de graaf (SPARQL 1.1, alleen lezen). Endpoint: <code>/sparql</code>.
-<br><small>Ask the graph a question (read-only SPARQL 1.1 endpoint at <code>/sparql</code>).</small></p>
-<label for="examples">Voorbeeldvragen <small>(examples)</small>:</label>
-<select id="examples"><option value="">—</option></select>
+<p>Stel een vraag aan de graaf (SPARQL 1.1, alleen lezen; endpoint <code>/sparql</code>).
+Kies een voorbeeld uit de querybibliotheek, pas het aan en voer het uit met
+<kbd>Ctrl</kbd>+<kbd>Enter</kbd>. <small>Ask the graph a question: pick an example from the
+query library, edit it, run it (Ctrl+Enter). Prefixes complete after <code>PREFIX</code>;
+properties and classes of the graph complete with Ctrl+Space.</small></p>
+<p><label for="examples">Voorbeeldvragen <small>(examples)</small>:</label>
+<select id="examples"><option value="">— kies een vraag / choose a question —</option></select></p>
 <p id="question"></p>
-<textarea id="query" spellcheck="false">__DEFAULT__</textarea>
-<p><button id="run">Uitvoeren <small>(run)</small></button>
-<label>Formaat: <select id="accept">
-<option value="application/sparql-results+json, text/turtle;q=0.9">tabel / Turtle</option>
-<option value="text/csv, text/turtle;q=0.9">CSV</option>
-<option value="application/sparql-results+xml, application/rdf+xml;q=0.9">XML</option>
-<option value="application/ld+json, application/sparql-results+json;q=0.9">JSON-LD</option>
-</select></label></p>
-<div id="status"></div>
-<div id="out"></div>
-<script type="application/json" id="library">__EXAMPLES__</script>
-<script>
-"use strict";
-const library = JSON.parse(document.getElementById("library").textContent);
-const pick = document.getElementById("examples");
-const area = document.getElementById("query");
-const status = document.getElementById("status");
-const out = document.getElementById("out");
-library.forEach((ex, i) => {
-  const opt = document.createElement("option");
-  opt.value = String(i); opt.textContent = ex.title;
-  pick.appendChild(opt);
-});
-pick.addEventListener("change", () => {
-  const ex = library[Number(pick.value)];
-  document.getElementById("question").textContent = ex ? ex.question : "";
-  if (ex) area.value = ex.text;
-});
-function cell(term) {
-  if (!term) return "";
-  if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
-  return term.value;
-}
-function table(data) {
-  const t = document.createElement("table");
-  const head = t.insertRow();
-  data.head.vars.forEach(v => { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); });
-  data.results.bindings.forEach(b => {
-    const row = t.insertRow();
-    data.head.vars.forEach(v => { row.insertCell().textContent = cell(b[v]); });
-  });
-  return t;
-}
-document.getElementById("run").addEventListener("click", async () => {
-  out.replaceChildren(); status.className = ""; status.textContent = "Bezig… (running)";
-  const started = performance.now();
-  try {
-    const resp = await fetch("sparql", {method: "POST",
-      headers: {"Content-Type": "application/sparql-query",
-                "Accept": document.getElementById("accept").value},
-      body: area.value});
-    const type = resp.headers.get("Content-Type") || "";
-    const body = await resp.text();
-    const ms = Math.round(performance.now() - started);
-    if (!resp.ok) { status.className = "err"; status.textContent = resp.status + ": " + body; return; }
-    if (type.startsWith("application/sparql-results+json")) {
-      const data = JSON.parse(body);
-      if ("boolean" in data) { status.textContent = "Antwoord (answer): " + data.boolean; return; }
-      status.textContent = data.results.bindings.length + " rijen (rows), " + ms + " ms";
-      out.appendChild(table(data));
-    } else {
-      status.textContent = type + ", " + ms + " ms";
-      const pre = document.createElement("pre"); pre.textContent = body; out.appendChild(pre);
-    }
-  } catch (e) { status.className = "err"; status.textContent = String(e); }
-});
-</script>
+</header>
+<main id="yasgui"></main>
+<footer><small>Query editor: <a href="/query/static/LICENSE">YASGUI</a> (@zazuko/yasgui 4.6.2,
+MIT; <a href="/query/static/THIRD-PARTY-LICENSES.txt">bundled software</a>), served from this
+server, works offline.</small></footer>
+<script type="application/json" id="pg-config">__CONFIG__</script>
+<script src="/query/static/yasgui.min.js"></script>
+<script src="/query/static/query.js"></script>
 </body>
 </html>
 """
 
 
-def query_page(examples: list[Example]) -> bytes:
-    """The HTML of ``/query``; the examples are embedded as JSON that cannot close the script."""
-    data = json.dumps([ex.__dict__ for ex in examples], ensure_ascii=False)
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    page = _PAGE.replace("__DEFAULT__", html.escape(_DEFAULT_QUERY))
-    return page.replace("__EXAMPLES__", data).encode()
+def _safe_json(data) -> str:
+    """JSON that cannot end the ``<script>`` element it is embedded in."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def query_page(examples: list[Example], *, site: bool = False) -> bytes:
+    """The HTML of ``/query``: YASGUI with the query library as examples. ``site``: a static
+    site is served at ``/``, so pav-graph IRIs in results link to its pages."""
+    from pav_graph.rdf import PREFIXES
+
+    config = {"examples": [ex.__dict__ for ex in examples], "site": site,
+              "prefixes": dict(PREFIXES), "default": _DEFAULT_QUERY}
+    return _PAGE.replace("__CONFIG__", _safe_json(config)).encode()
+
+
+def prefixes_json() -> bytes:
+    """The project's prefixes in prefix.cc's format, for YASQE's prefix autocompletion."""
+    from pav_graph.rdf import PREFIXES
+
+    extra = {"cito": "http://purl.org/spar/cito/", "sd": "http://www.w3.org/ns/sparql-service-description#",
+             "void": "http://rdfs.org/ns/void#"}
+    return json.dumps({**PREFIXES, **extra}, sort_keys=True).encode()
+
+
+def asset(name: str) -> tuple[bytes, str] | None:
+    """A file of the query page by its name under ``/query/static/``, or None."""
+    if name == "prefixes.json":
+        return prefixes_json(), "application/json"
+    if name not in ASSETS:
+        return None
+    path, media_type = ASSETS[name]
+    return (STATIC / path).read_bytes(), media_type

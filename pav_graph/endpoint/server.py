@@ -6,7 +6,7 @@ request (method, media type, parameters, read-only), hands the query to a worker
 
 ``/sparql``  the protocol endpoint (GET ``?query=``, POST form or ``application/sparql-query``);
              without a query, its Service Description (a browser is sent to ``/query``)
-``/query``   an offline HTML page to write and run queries, with the query library as examples
+``/query``   YASGUI, offline (``/query/static/``), with the query library as examples
 ``/...``     files of the static site directory, if one is served
 
 Every response allows cross-origin reads (``Access-Control-Allow-Origin: *``) and ``OPTIONS``
@@ -27,7 +27,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from pav_graph.endpoint.pages import Example, PathRefused, query_page, resolve_static
+from pav_graph.endpoint.pages import (
+    PAGE_POLICY,
+    Example,
+    PathRefused,
+    asset,
+    query_page,
+    resolve_static,
+)
 from pav_graph.endpoint.protocol import Refused, check_query, format_accept, negotiate
 from pav_graph.endpoint.results import Job
 from pav_graph.endpoint.workers import WorkerPool
@@ -63,7 +70,7 @@ class SparqlServer(ThreadingHTTPServer):
     def __init__(self, settings: Settings, pool: WorkerPool) -> None:
         self.settings = settings
         self.pool = pool
-        self.page = query_page(settings.examples)
+        self.page = query_page(settings.examples, site=settings.site is not None)
         super().__init__((settings.host, settings.port), Handler)
 
     @property
@@ -125,7 +132,14 @@ class Handler(BaseHTTPRequestHandler):
         if url.path in SPARQL_PATHS:
             self._guarded(lambda: self._sparql(parse_qs(url.query, keep_blank_values=True)))
         elif url.path in ("/query", "/query/"):
-            self._send(200, "text/html; charset=utf-8", self.server.page)
+            self._send(200, "text/html; charset=utf-8", self.server.page,
+                       {"Content-Security-Policy": PAGE_POLICY})
+        elif url.path.startswith("/query/static/"):
+            found = asset(url.path.removeprefix("/query/static/"))
+            if found is None:
+                self._fail(404, f"not found: {url.path}")
+            else:
+                self._send(200, found[1], found[0], {"Cache-Control": "max-age=3600"})
         else:
             self._static(url.path)
 
