@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 from pav_graph import export as export_module
 from pav_graph.export import GRAPH_IRI
 from pav_graph.export import tables as export_csv
+from pav_graph.schema import LEVELS as SCHEMA_LEVELS
 
 PG = "https://w3id.org/pav-graph/ontology#"
 
@@ -71,6 +72,26 @@ def test_rdf_export_is_the_built_graph(exported, reference, fmt, parser):
     assert isomorphic(graph, reference)
 
 
+def test_jsonld_is_compacted_under_a_real_context(exported, reference):
+    doc = json.loads(exported["jsonld"].read_text(encoding="utf-8"))
+    context = doc["@context"]
+    assert context["pg"] == PG and context["pgid"] == "https://w3id.org/pav-graph/id/"
+    assert context["hasFinding"] == {"@id": "pg:hasFinding", "@type": "@id"}
+    assert context["label"] == {"@id": "rdfs:label"}
+    assert "type" not in context  # dcterms:type stays a compact IRI, not a look-alike of @type
+    nodes = {node["@id"]: node for node in doc["@graph"]}
+    assert len(nodes) == len(doc["@graph"])  # one node object per subject
+    # cases/maastricht-2025.yaml: the case, its type, id and (linked) finding of frame-lock
+    case = nodes["pgid:case/maastricht-2025"]
+    assert "pg:Case" in ([case["@type"]] if isinstance(case["@type"], str) else case["@type"])
+    assert case["identifier"] == "maastricht-2025"
+    assert all(not key.startswith("http") for node in doc["@graph"] for key in node)
+    # rdflib, a JSON-LD processor of its own, compacts the built graph with this context into a
+    # document that reads back as the same graph
+    again = reference.serialize(format="json-ld", context=context, auto_compact=True)
+    assert isomorphic(rdflib.Graph().parse(data=again, format="json-ld"), reference)
+
+
 def test_trig_holds_the_graph_in_the_named_graph(exported, reference):
     dataset = rdflib.Dataset().parse(exported["trig"], format="trig")
     named = dataset.graph(rdflib.URIRef(GRAPH_IRI))
@@ -119,7 +140,50 @@ def test_network_export_loads_in_networkx(exported, model, fmt):
     assert all(("case/" in a) != ("case/" in b) for a, b in graph.edges)
 
 
-# --- CSV -------------------------------------------------------------------------------------
+LEVELS = set(SCHEMA_LEVELS)  # gemeente, provincie, rijk, waterschap, overig
+
+
+def test_network_carries_what_gephi_draws(exported, model):
+    """Colour and size per kind, edge weights, and level as a one-value partition, read back by
+    networkx: GEXF's viz namespace and GraphML's r/g/b/size (Gephi's GraphML attributes)."""
+    gexf = nx.read_gexf(exported["gexf"])
+    graphml = nx.read_graphml(exported["graphml"])
+    colours: dict[str, set] = {}
+    for node, data in gexf.nodes(data=True):
+        viz = data["viz"]
+        rgb = (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"])
+        colours.setdefault(data["kind"], set()).add(rgb)
+        assert viz["size"] > 0
+        other = graphml.nodes[node]
+        assert (other["r"], other["g"], other["b"]) == rgb and other["size"] == viz["size"]
+    assert all(len(c) == 1 for c in colours.values())  # one colour per kind
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # kinds differ
+    assert gexf.nodes["case/maastricht-2025"]["viz"]["color"] == {
+        "r": 0x1f, "g": 0x4e, "b": 0x79, "a": 1.0}  # the site's colour for cases
+    # level: one value per node, never a list
+    for node, data in graphml.nodes(data=True):
+        assert data["level"] in LEVELS | {"meerdere", "geen"}, (node, data["level"])
+    for case in model.cases.values():
+        levels = set(case.levels)
+        data = graphml.nodes[f"case/{case.id}"]
+        expected = next(iter(levels)) if len(levels) == 1 else "meerdere" if levels else "geen"
+        assert data["level"] == expected and data["levels"] == "; ".join(sorted(levels))
+    # weight of case-concept edges: the case's claims that carry the concept
+    for case in model.cases.values():
+        carrying: dict[str, int] = {}
+        for concept in ([f.concept for f in case.findings] + [a.role for a in case.actors]
+                        + [r.type for r in case.relations] + [i.concept for i in case.interventions]
+                        + [e.type for e in case.events if e.type]):
+            carrying[concept] = carrying.get(concept, 0) + 1
+        for concept, n in carrying.items():
+            edge = (f"case/{case.id}", f"concept/{concept}")
+            assert gexf.edges[edge]["weight"] == graphml.edges[edge]["weight"] == n, edge
+        # case-source edges: the case's quotes from that source
+        for source in case.sources:
+            n = sum(1 for ev in case.all_evidence() if ev.source == source)
+            edge = (f"case/{case.id}", f"source/{source}")
+            assert gexf.edges[edge]["weight"] == graphml.edges[edge]["weight"] == max(n, 1), edge
+
 
 def read_table(directory: Path, name: str) -> tuple[list[str], list[dict[str, str]]]:
     raw = (directory / f"{name}.csv").read_bytes()

@@ -4,9 +4,11 @@ Every export reads the built store (never the YAML), so it shows exactly what ``
 ``serve`` show, inferred pattern matches included:
 
 * ``ttl``, ``nt``, ``trig``, ``jsonld`` — the whole graph, serialised by pyoxigraph with the
-  project prefixes; TriG puts it in the named graph :data:`GRAPH_IRI`.
+  project prefixes; TriG puts it in the named graph :data:`GRAPH_IRI`; JSON-LD is compacted
+  under a ``@context`` made from the graph (:mod:`pav_graph.export.jsonld`).
 * ``graphml``, ``gexf`` — the case–concept network (cases, the concepts they are linked to,
-  their organisations and sources) as a networkx graph, for Gephi, Cytoscape or igraph.
+  their organisations and sources) with colours, sizes and weights, for Gephi, Cytoscape or
+  igraph (:mod:`pav_graph.export.network`).
 * ``csv`` — a directory of tables (:mod:`pav_graph.export.tables`), for pandas, R or a spreadsheet.
 * ``ftm`` — FollowTheMoney entities as JSON lines (:mod:`pav_graph.export.ftm`), for Aleph.
 * ``skos`` — the vocabulary alone as a SKOS thesaurus in Turtle (:mod:`pav_graph.export.skos`).
@@ -17,7 +19,6 @@ full next to its destination and then renamed into place.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
@@ -25,12 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
 import pyoxigraph as ox
 
 from pav_graph.atomic import write_bytes
+from pav_graph.export.network import case_network, network_bytes
 from pav_graph.rdf import PREFIXES
-from pav_graph.sparql import prefix_header, select_local
 
 GRAPH_IRI = "https://w3id.org/pav-graph/graph"
 RDF_FORMATS = {
@@ -64,68 +64,16 @@ def triples(store: ox.Store) -> list[ox.Triple]:
 def rdf_bytes(store: ox.Store, fmt: str) -> tuple[bytes, int]:
     """The graph serialised as ``fmt`` (ttl, nt, trig, jsonld) and its number of triples."""
     graph = triples(store)
+    if fmt == "jsonld":
+        from pav_graph.export.jsonld import jsonld_bytes
+
+        return jsonld_bytes(graph), len(graph)
     prefixes = None if fmt == "nt" else dict(PREFIXES)
     if fmt == "trig":
         name = ox.NamedNode(GRAPH_IRI)
         data = [ox.Quad(t.subject, t.predicate, t.object, name) for t in graph]
         return ox.serialize(data, format=RDF_FORMATS[fmt], prefixes=prefixes), len(graph)
     return ox.serialize(graph, format=RDF_FORMATS[fmt], prefixes=prefixes), len(graph)
-
-
-# --- the case–concept network ----------------------------------------------------------------
-
-EXTRA_Q = prefix_header() + """
-SELECT ?case_id ?rel ?node_id ?label ?level WHERE {
-  ?case a pg:Case ; dcterms:identifier ?case_id .
-  {
-    ?case ?link ?node . VALUES ?link { pg:hasOrganisation pg:involvesOrganisation }
-    BIND(STRAFTER(STR(?link), "#") AS ?rel)
-    ?node rdfs:label ?label ; pg:level ?level_iri .
-    BIND(STRAFTER(STR(?node), "/id/org/") AS ?node_id)
-    BIND(STRAFTER(STR(?level_iri), "/id/level/") AS ?level)
-  } UNION {
-    ?case dcterms:source ?node . BIND("source" AS ?rel)
-    ?node dcterms:identifier ?node_id ; rdfs:label ?label .
-  }
-}
-"""
-# relation → (node type, node id prefix)
-_EXTRA = {"hasOrganisation": ("organisation", "org"), "involvesOrganisation": ("organisation", "org"),
-          "source": ("source", "source")}
-
-
-def case_network(store: ox.Store) -> nx.Graph:
-    """The bipartite case–concept graph of :func:`pav_graph.analytics.bipartite_graph`, with
-    each case's organisations and sources added, for Gephi and other network tools.
-
-    Node ids: ``case/<id>``, ``concept/<id>``, ``org/<id>``, ``source/<id>``. Attributes (all
-    strings but ``bipartite``): ``type`` (case, concept, organisation, source), ``kind`` ("case",
-    the concept's kind, "organisation" or "source"), ``identifier`` (the id in the case files;
-    not ``id``, which GEXF writers would take as the node id, and a case, a concept and a source
-    may share an id), ``label``, ``label_en``, ``level`` (a case's levels of government, an
-    organisation's level). Edges carry ``relation``: linkedTo, hasOrganisation, involvesOrganisation or source."""
-    from pav_graph.analytics import bipartite_graph, case_node
-
-    graph = bipartite_graph(store)
-    graph.graph["name"] = "pav-graph case network"
-    nx.set_edge_attributes(graph, "linkedTo", "relation")
-    for row in select_local(store, EXTRA_Q).rows:
-        rel = str(row["rel"])
-        kind, prefix = _EXTRA[rel]
-        node = f"{prefix}/{row['node_id']}"
-        graph.add_node(node, type=kind, bipartite=1, identifier=str(row["node_id"]), kind=kind,
-                       label=str(row["label"]), label_en="", level=str(row["level"] or ""))
-        graph.add_edge(case_node(str(row["case_id"])), node, relation=rel)
-    return graph
-
-
-def network_bytes(graph: nx.Graph, fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(graph, buffer, encoding="utf-8")
-    else:
-        nx.write_gexf(graph, buffer, encoding="utf-8")
-    return buffer.getvalue()
 
 
 # --- writing ---------------------------------------------------------------------------------
