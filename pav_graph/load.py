@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from pav_graph.model import (
     Period,
     Relation,
     Source,
+    successor,
 )
 from pav_graph.problems import Problems, did_you_mean
 from pav_graph.project import Project
@@ -228,6 +229,7 @@ class Context:
     sources: dict[str, Source]
     concepts: dict[str, Concept]
     check_quotes: bool = True
+    deprecated: dict[str, Concept] = field(default_factory=dict)
 
 
 def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
@@ -325,6 +327,9 @@ def check_concept_ref(path: Path, concept_id: str, kinds: Iterable[str] | None, 
                       ctx: Context, problems: Problems, what: str = "concept") -> bool:
     concept = ctx.concepts.get(concept_id)
     kinds = list(kinds) if kinds else None
+    if concept is None and concept_id in ctx.deprecated:
+        renamed(path, concept_id, ctx.deprecated, where, problems, what)
+        return False
     if concept is None:
         pool = [c.id for c in ctx.concepts.values() if not kinds or c.kind in kinds]
         problems.add(path, f"unknown {what} {concept_id!r}",
@@ -339,12 +344,31 @@ def check_concept_ref(path: Path, concept_id: str, kinds: Iterable[str] | None, 
     return True
 
 
+def renamed(path: Path, old: str, deprecated: dict[str, Concept], where: tuple, problems: Problems,
+            what: str = "concept") -> None:
+    """A reference to a deprecated (merged or renamed) concept: the located "renamed to" problem,
+    with the successor as the replacement that `pav-graph validate --fix` writes."""
+    new = successor(deprecated, old)
+    if new is None:  # a deprecated concept whose successor is unknown: reported at the concept
+        problems.add(path, f"{what} {old!r} is deprecated and has no known successor",
+                     "choose another concept (list them with `pav-graph concepts`)", path=where)
+        return
+    problems.add(path, f"{what} {old!r} was renamed to {new!r} (the old id is deprecated, "
+                 "see docs/vocabulary-decisions.md)",
+                 f"run `pav-graph validate --fix` to write {new!r}, or write it yourself",
+                 path=where, replacement=new, fix_kind="rename")
+
+
 # --------------------------------------------------------------------------- concepts
 
 
 def load_concepts(project: Project, sources: dict[str, Source], problems: Problems,
-                  check_quotes: bool = True) -> dict[str, Concept]:
+                  check_quotes: bool = True,
+                  deprecated: dict[str, Concept] | None = None) -> dict[str, Concept]:
+    """The live concepts; deprecated ones (with ``replaced_by``) are checked like the others
+    and put into ``deprecated`` (when given), never among the live concepts."""
     concepts: dict[str, Concept] = {}
+    deprecated = {} if deprecated is None else deprecated
     ctx = Context(sources, {}, check_quotes)
     for path in sorted(project.concepts_dir.glob("*.yaml")):
         data = read_corpus_file(project, path, "concept", problems)
@@ -352,8 +376,8 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
             continue
         for i, item in enumerate(data["concepts"]):
             cid = item["id"]
-            if cid in concepts:
-                other = concepts[cid].path
+            if cid in concepts or cid in deprecated:
+                other = (concepts.get(cid) or deprecated[cid]).path
                 problems.add(path, f"duplicate concept id {cid!r} (also in {other.name if other else '?'})",
                              "reuse the existing concept or choose another id", path=("concepts", i, "id"))
                 continue
@@ -373,35 +397,57 @@ def load_concepts(project: Project, sources: dict[str, Source], problems: Proble
                 continue
             examples = check_examples(path, item.get("examples") or [], ("concepts", i, "examples"),
                                       ctx, problems)
-            concepts[cid] = Concept(
+            concept = Concept(
                 id=cid, kind=item["kind"], label=item["label"], definition=item["definition"],
                 source=item["source"], first_line=first, last_line=last,
                 alt_labels=item.get("alt_labels") or {}, quote=item.get("quote"),
                 broader=list(item.get("broader") or []), related=list(item.get("related") or []),
-                examples=examples, path=path,
+                examples=examples, path=path, replaced_by=item.get("replaced_by"),
+                history_note=item.get("history_note"),
             )
+            if concept.deprecated:
+                for key in ("broader", "related"):
+                    if item.get(key):
+                        problems.add(path, f"{cid}: a deprecated concept keeps no {key} links",
+                                     f"remove `{key}:` (its successor {concept.replaced_by!r} has them)",
+                                     path=("concepts", i, key))
+            (deprecated if concept.deprecated else concepts)[cid] = concept
     # links between concepts, once all are known
     ctx.concepts = concepts
+    for concept in deprecated.values():
+        if concept.replaced_by not in concepts:
+            where = _concept_path(concept, "replaced_by")
+            if concept.replaced_by in deprecated:
+                renamed(concept.path, concept.replaced_by, deprecated, where, problems,
+                        f"{concept.id}: replaced_by concept")
+            else:
+                problems.add(concept.path, f"{concept.id}: unknown replaced_by concept "
+                             f"{concept.replaced_by!r}",
+                             did_you_mean(concept.replaced_by, concepts, "concept id"), path=where)
     for concept in concepts.values():
         for rel in ("broader", "related"):
             for j, target in enumerate(getattr(concept, rel)):
-                if target not in concepts:
+                if target in deprecated:
+                    renamed(concept.path, target, deprecated, _concept_path(concept, rel, j),
+                            problems, f"{concept.id}: {rel} concept")
+                elif target not in concepts:
                     problems.add(concept.path, f"{concept.id}: unknown {rel} concept {target!r}",
                                  did_you_mean(target, concepts, "concept id"),
                                  path=_concept_path(concept, rel, j))
     return concepts
 
 
-def _concept_path(concept: Concept, key: str, index: int) -> tuple:
+def _concept_path(concept: Concept, key: str, index: int | None = None) -> tuple:
     data = yamlio.load(concept.path)
     for i, item in enumerate(data["concepts"]):
         if item.get("id") == concept.id:
-            return ("concepts", i, key, index)
+            return ("concepts", i, key) if index is None else ("concepts", i, key, index)
     return ()
 
 
 def load_composites(project: Project, sources: dict[str, Source], concepts: dict[str, Concept],
-                    problems: Problems) -> dict[str, CompositePattern]:
+                    problems: Problems,
+                    deprecated: dict[str, Concept] | None = None) -> dict[str, CompositePattern]:
     path = project.ontology_dir / "composite-patterns.yaml"
     if not path.exists():
         return {}
@@ -421,7 +467,10 @@ def load_composites(project: Project, sources: dict[str, Source], concepts: dict
                          path=("composite_patterns", i, "id"))
             ok = False
         for j, part in enumerate(item["all_of"]):
-            if part not in concepts:
+            if part in (deprecated or {}):
+                renamed(path, part, deprecated, ("composite_patterns", i, "all_of", j), problems)
+                ok = False
+            elif part not in concepts:
                 problems.add(path, f"unknown concept {part!r} in all_of",
                              did_you_mean(part, concepts, "concept id"),
                              path=("composite_patterns", i, "all_of", j))
@@ -570,9 +619,10 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
     """Load everything; ``case_files`` replaces the project's cases/ (for validating new files)."""
     problems = Problems()
     sources = load_sources(project, problems)
-    concepts = load_concepts(project, sources, problems, check_quotes)
-    composites = load_composites(project, sources, concepts, problems)
-    ctx = Context(sources, concepts, check_quotes)
+    deprecated: dict[str, Concept] = {}
+    concepts = load_concepts(project, sources, problems, check_quotes, deprecated)
+    composites = load_composites(project, sources, concepts, problems, deprecated)
+    ctx = Context(sources, concepts, check_quotes, deprecated)
     files = sorted(project.cases_dir.glob("*.yaml")) if case_files is None else list(case_files)
     cases: dict[str, Case] = {}
     orgs: dict[str, tuple[Organisation, Path]] = {}
@@ -599,7 +649,7 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
             orgs.setdefault(org.id, (org, path))
         cases[case.id] = case
     locate_problems(problems)
-    return Corpus(sources, concepts, composites, cases), problems
+    return Corpus(sources, concepts, composites, cases, deprecated), problems
 
 
 def locate_problems(problems: Problems) -> None:

@@ -89,6 +89,12 @@ class Concept:
     related: list[str] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     path: Path | None = None
+    replaced_by: str | None = None  # set: the concept is deprecated, merged into / renamed to this id
+    history_note: LangText | None = None
+
+    @property
+    def deprecated(self) -> bool:
+        return self.replaced_by is not None
 
     @property
     def evidence(self) -> Evidence:
@@ -214,7 +220,23 @@ class Corpus:
     concepts: dict[str, Concept]
     composites: dict[str, CompositePattern]
     cases: dict[str, Case]
+    # merged or renamed concepts: kept (as owl:deprecated) so their IRIs stay resolvable, but no
+    # case, link or composite may use them; not in `concepts`, so nothing downstream shows them
+    deprecated: dict[str, Concept] = field(default_factory=dict)
+
+    def successor(self, concept_id: str) -> str | None:
+        """The live concept a deprecated id was merged into or renamed to (following a chain)."""
+        return successor(self.deprecated, concept_id)
 
     def concept_label(self, concept_id: str, lang: str = "nl") -> str:
         c = self.concepts.get(concept_id)
         return c.label.get(lang, concept_id) if c else concept_id
+
+
+def successor(deprecated: dict[str, Concept], concept_id: str) -> str | None:
+    """Follow ``replaced_by`` from a deprecated id to the first id that is not deprecated."""
+    seen: set[str] = set()
+    while concept_id in deprecated and concept_id not in seen:
+        seen.add(concept_id)
+        concept_id = deprecated[concept_id].replaced_by or concept_id
+    return None if not seen or concept_id in deprecated else concept_id

@@ -26,6 +26,7 @@ class Problem:
     column: int | None = None
     severity: str = "error"
     replacement: str | None = None  # a safe automatic fix: the new text of the value at `path`
+    fix_kind: str = "locator"  # what the replacement repairs: "locator" or "rename" (old concept id)
 
     def location(self, root: Path | None = None) -> str:
         name = str(self.file)
@@ -53,9 +54,9 @@ class Problems:
 
     def add(self, file: Path, message: str, fix: str | None = None,
             path: Iterable[PathItem] = (), severity: str = "error",
-            replacement: str | None = None) -> None:
+            replacement: str | None = None, fix_kind: str = "locator") -> None:
         self.items.append(Problem(file, message, fix, tuple(path), severity=severity,
-                                  replacement=replacement))
+                                  replacement=replacement, fix_kind=fix_kind))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

@@ -183,7 +183,15 @@ def concept_triples(concept: Concept, ordinal: int | None = None) -> Iterator[ox
     yield ox.Triple(c, A, P(KIND_CLASS[concept.kind]))
     yield ox.Triple(c, N(SKOS + "inScheme"), scheme)
     yield ox.Triple(c, N(SKOS + "notation"), lit(concept.id))
-    yield ox.Triple(c, P("kind"), lit(concept.kind))
+    if concept.deprecated:
+        # merged or renamed: the IRI stays resolvable; no pg:kind, so the vocabulary's queries
+        # (which select concepts by kind) and the case-facing views leave it out
+        yield ox.Triple(c, N(OWL + "deprecated"), typed("true", "boolean"))
+        yield ox.Triple(c, N(DCT + "isReplacedBy"), concept_iri(concept.replaced_by))
+        yield ox.Triple(concept_iri(concept.replaced_by), N(DCT + "replaces"), c)
+        yield from lang_texts(c, N(SKOS + "historyNote"), concept.history_note)
+    else:
+        yield ox.Triple(c, P("kind"), lit(concept.kind))
     if ordinal is not None:
         yield ox.Triple(c, P("ordinal"), typed(ordinal, "integer"))
     yield from lang_texts(c, N(SKOS + "prefLabel"), concept.label)
@@ -374,6 +382,8 @@ def vocabulary_triples(corpus: Corpus) -> Iterator[ox.Triple]:
     ordinals = {cid: n for n, cid in enumerate(sorted(corpus.concepts), start=1)}
     for concept in corpus.concepts.values():
         yield from concept_triples(concept, ordinals[concept.id])
+    for concept in corpus.deprecated.values():
+        yield from concept_triples(concept)
     for pattern in corpus.composites.values():
         yield from composite_triples(pattern)
 

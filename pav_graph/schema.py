@@ -206,6 +206,15 @@ CONCEPT_SCHEMA = {
                     "broader": {"type": "array", "items": ID},
                     "related": {"type": "array", "items": ID},
                     "examples": EXAMPLES,
+                    "replaced_by": {
+                        **ID,
+                        "description": "the concept is deprecated (merged into or renamed to this "
+                        "id); it stays in the vocabulary, owl:deprecated, and keeps no broader/related",
+                    },
+                    "history_note": {
+                        **LANG_TEXT,
+                        "description": "what happened to a deprecated concept and when (skos:historyNote)",
+                    },
                 },
                 "required": ["id", "kind", "label", "definition", "source", "lines"],
                 "additionalProperties": False,

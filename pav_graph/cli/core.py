@@ -59,8 +59,12 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
 @click.option("--no-quotes", is_flag=True, help="Do not check quotes against the source texts.")
 @click.option("--fix-locators", is_flag=True,
               help="Rewrite line locators that miss or overshoot their quote (in place, atomically).")
+@click.option("--fix", "fix_all", is_flag=True,
+              help="Apply every safe fix in place, atomically: line locators, and concept ids "
+                   "that were renamed or merged (replaced by their successor).")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_locators: bool) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_locators: bool,
+             fix_all: bool) -> None:
     """Check case files (default: all of cases/) and the vocabulary; report every problem.
 
     Each problem is one line: file:line:column: what is wrong — how to fix it.
@@ -71,6 +75,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_l
       pav-graph validate
       pav-graph validate cases/maastricht-2025.yaml my-new-case.yaml
       pav-graph validate --fix-locators
+      pav-graph validate --fix
     """
     from pav_graph.load import load_corpus
 
@@ -88,12 +93,14 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_l
         if not files:
             raise click.UsageError(f"no .yaml files in {', '.join(map(str, paths))}")
     corpus, problems = load_corpus(project, files, check_quotes=not no_quotes)
-    if fix_locators and problems:
+    if (fix_locators or fix_all) and problems:
         from pav_graph import fixes
 
-        fixed = fixes.apply(problems.items)
+        kinds = ("locator", "rename") if fix_all else ("locator",)
+        fixed = fixes.apply(problems.items, kinds)
+        what = "value(s)" if fix_all else "locator(s)"
         for path, n in fixed.items():
-            echo_err(f"{path}: fixed {n} locator(s)")
+            echo_err(f"{path}: fixed {n} {what}")
         corpus, problems = load_corpus(project, files, check_quotes=not no_quotes)
     for p in problems:
         click.echo(p.format(project.root))

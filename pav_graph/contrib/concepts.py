@@ -84,6 +84,10 @@ def add_concept(project: Project, new: NewConcept, force: bool = False) -> tuple
     path = project.concepts_dir / CONTRIBUTED
     with corpus_lock(project):
         vocab = Vocabulary.load(project)
+        if new.id in vocab.deprecated:
+            raise ContribError(f"concept id {new.id!r} was used before and is deprecated (replaced "
+                               f"by {vocab.deprecated[new.id].replaced_by!r}); ids are never reused",
+                               "choose another --id")
         if new.id in vocab.concepts:
             where = vocab.concepts[new.id].path
             raise ContribError(f"concept {new.id!r} already exists"

@@ -20,6 +20,7 @@ class Vocabulary:
     sources: dict[str, Source]
     concepts: dict[str, Concept]
     problems: Problems = field(default_factory=Problems)
+    deprecated: dict[str, Concept] = field(default_factory=dict)  # merged or renamed ids
 
     @classmethod
     def load(cls, project: Project) -> Vocabulary:
@@ -27,8 +28,9 @@ class Vocabulary:
 
         problems = Problems()
         sources = load_sources(project, problems)
-        concepts = load_concepts(project, sources, problems, check_quotes=False)
-        return cls(sources, concepts, problems)
+        deprecated: dict[str, Concept] = {}
+        concepts = load_concepts(project, sources, problems, check_quotes=False, deprecated=deprecated)
+        return cls(sources, concepts, problems, deprecated)
 
     def of_kind(self, *kinds: str) -> list[Concept]:
         return sorted((c for c in self.concepts.values() if c.kind in kinds), key=lambda c: c.id)
@@ -37,6 +39,12 @@ class Vocabulary:
         c = self.concepts.get(cid)
         what = " or ".join(k.replace("-", " ") for k in kinds) if kinds else "concept"
         pool = [x.id for x in self.concepts.values() if not kinds or x.kind in kinds]
+        if c is None and cid in self.deprecated:
+            from pav_graph.model import successor
+
+            new = successor(self.deprecated, cid)
+            raise ContribError(f"{flag} {cid!r} was renamed to {new!r} (the old id is deprecated)",
+                               f"use {flag} {new}", usage=True)
         if c is None:
             raise ContribError(f"{flag} {cid!r}: unknown {what}",
                                did_you_mean(cid, pool, "concept id")

@@ -45,10 +45,12 @@ DESCRIPTION = {
 }
 
 # everything SKOS (and dcterms, owl:deprecated) says about the vocabulary's concepts (those with a
-# pg:kind: the fixed schemes of the TBox, levels of government, belong to the ontology)
+# pg:kind, and the deprecated ones; the fixed schemes of the TBox, levels of government, belong
+# to the ontology)
 CONCEPTS_Q = prefix_header() + """
 CONSTRUCT { ?c a skos:Concept . ?c ?p ?o } WHERE {
-  ?c pg:kind ?kind ; skos:inScheme ?scheme .
+  { ?c pg:kind ?kind } UNION { ?c owl:deprecated true ; skos:notation ?id }
+  ?c skos:inScheme ?scheme .
   ?c ?p ?o .
   FILTER(STRSTARTS(STR(?p), STR(skos:)) || ?p IN (dcterms:isReplacedBy, dcterms:replaces,
          owl:deprecated, pg:definitionLocator))
@@ -63,7 +65,8 @@ ORDER BY ?scheme ?label
 """
 SOURCES_Q = prefix_header() + """
 SELECT DISTINCT ?c ?src ?p ?o WHERE {
-  ?c pg:kind ?kind ; pg:definitionSource ?src .
+  { ?c pg:kind ?kind } UNION { ?c owl:deprecated true ; skos:notation ?id }
+  ?c pg:definitionSource ?src .
   OPTIONAL { ?src ?p ?o . VALUES ?p { dcterms:title dcterms:creator dcterms:date dcterms:publisher
                                          dcterms:identifier rdfs:label } }
 }
