@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from pav_graph import yamlio
+from pav_graph.ingest.locate import file_lines, is_paged, locator_fix
 from pav_graph.model import (
     Actor,
     Case,
@@ -187,6 +188,9 @@ def read_corpus_file(project: Project, path: Path, kind: str, problems: Problems
 # --------------------------------------------------------------------------- sources
 
 
+NOTE_KEYS = ("title_note", "year_note", "date_note", "authors_note", "publisher_note", "url_note")
+
+
 def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in sorted(project.sources_dir.glob("*.yaml")):
@@ -213,9 +217,16 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
             authors=list(data.get("authors") or []), year=str(year) if year else None,
             publisher=data.get("publisher"), language=data.get("language", "nl"),
             description=data.get("description") or {},
-            notes=[str(data[k]) for k in ("year_note", "authors_note") if data.get(k)],
-            path=path,
+            notes=[str(data[k]) for k in NOTE_KEYS if data.get(k)],
+            path=path, url=data.get("url"), date=str(data["date"]) if data.get("date") else None,
+            quotes=data.get("quotes") or "exact", pages=data.get("pages"),
         )
+        source = sources[data["id"]]
+        if source.pages is not None and source.pages != source.text.page_count:
+            problems.add(path, f"`pages: {source.pages}` but {data['text']} has "
+                         f"{source.text.page_count} page(s)", "set `pages:` to the number of "
+                         "pages of the text (form feeds start pages)", path=("pages",))
+            source.pages = None
     return sources
 
 
@@ -249,25 +260,36 @@ def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
                          "write a line number or a range like '12-15' (first ≤ last)",
                          path=(*at, "lines"))
             continue
+        page = item.get("page")
+        cited = lines
+        lines, page_problem = file_lines(source, lines, page)
+        if lines is None:
+            problems.add(path, page_problem, "give the page as the stored text numbers it "
+                         "(a PDF's pages from 1) and the lines counted from the top of that page",
+                         path=(*at, "page"))
+            continue
         if ctx.check_quotes:
-            places = source.text.find(str(item["quote"]))
+            places = source.text.match(str(item["quote"]), source.quotes == "normalised").places
             if not places:
                 problems.add(path, f"quote not found in source {source.id!r}",
-                             "copy the passage verbatim from the source text (only whitespace may differ)",
+                             "copy the passage verbatim from the source text (only whitespace may differ"
+                             + ("; ligatures, soft hyphens, hyphens at line ends and footnote markers "
+                                "are forgiven)" if source.quotes == "normalised" else ")"),
                              path=(*at, "quote"))
                 continue
             if not any(source.text.fits(lines, place) for place in places):
-                found = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in places[:3])
                 inside = any(lines[0] <= a and b <= lines[1] for a, b in places)
                 what = "is wider than the quote" if inside else "does not contain the quote"
                 problems.add(path, f"locator lines {item['lines']} {what} in {source.id!r}",
-                             f"the quote stands at line(s) {found}: set `lines: {found.split(',')[0]}`"
-                             " (or run `pav-graph validate --fix-locators`)",
-                             path=(*at, "lines"), replacement=_locator_text(places, lines))
+                             locator_fix(source, places, page)
+                             + " (or run `pav-graph validate --fix-locators`)",
+                             path=(*at, "lines"),
+                             replacement=None if page is not None and is_paged(source)
+                             else _locator_text(places, lines))
                 continue
-        page = item.get("page")
         result.append(Evidence(source.id, lines[0], lines[1], str(item["quote"]),
-                               item.get("lang", "nl"), str(page) if page is not None else None))
+                               item.get("lang", "nl"), str(page) if page is not None else None,
+                               cited if page is not None and is_paged(source) else None))
     return result
 
 
@@ -291,7 +313,7 @@ def check_examples(path: Path, items: list[dict], where: tuple, ctx: Context,
         ev = check_own_evidence(path, item, (*where, j), ctx, problems)
         if ev is not None:
             examples.append(Example(ev.source, ev.first_line, ev.last_line, ev.quote, ev.lang,
-                                    ev.page, item.get("note")))
+                                    ev.page, ev.page_lines, item.get("note")))
     return examples
 
 

@@ -27,6 +27,10 @@ class Source:
     description: LangText = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     path: Path | None = None
+    url: str | None = None
+    date: str | None = None
+    quotes: str = "exact"  # "normalised": quotes may match under pav_graph.ingest.match's rules
+    pages: int | None = None  # set for a source with pages: evidence may cite page + lines in it
 
     @property
     def text(self) -> SourceText:
@@ -58,11 +62,12 @@ class Evidence:
     quote: str
     lang: str = "nl"
     page: str | None = None
+    page_lines: tuple[int, int] | None = None  # the lines as cited within `page` (paged sources)
 
     @property
     def locator(self) -> str:
-        lines = (f"regel {self.first_line}" if self.first_line == self.last_line
-                 else f"regels {self.first_line}–{self.last_line}")
+        first, last = self.page_lines or (self.first_line, self.last_line)
+        lines = f"regel {first}" if first == last else f"regels {first}–{last}"
         return f"p. {self.page}, {lines}" if self.page else lines
 
 

@@ -260,6 +260,14 @@ SOURCE_SCHEMA = {
         "publisher": {"type": ["string", "null"]},
         "language": TEXT,
         "description": LANG_TEXT,
+        "date": {"type": ["string", "null"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+        "url": {"type": ["string", "null"]},
+        "format": {"enum": ["pdf", "html", "text"]},
+        "pages": {"type": "integer", "minimum": 1,
+                  "description": "a source with pages: evidence may cite `page` + lines in it"},
+        "quotes": {"enum": ["exact", "normalised"],
+                   "description": "normalised: quotes may differ by ligatures, soft hyphens, "
+                   "hyphens at line ends and footnote markers (docs/case-format.md)"},
     },
     "required": ["id", "text", "type"],
 }

@@ -3,7 +3,14 @@
 The source texts are PDF extractions with hard line wraps, blank lines and tabs between words.
 A quote is compared with the text after collapsing every run of whitespace to one space — and
 nothing else is loosened (no case folding, no quote-mark or hyphen normalisation), so a quote
-that passes is verbatim.
+that passes is verbatim. Sources registered with ``quotes: normalised`` may in addition be
+matched under the documented rules of :mod:`pav_graph.ingest.match` (ligatures, soft hyphens,
+hyphenation at line ends, footnote markers); :meth:`SourceText.match` says which were needed.
+
+A stored text may have pages: a line that starts with a form feed (``\f``) starts a new page
+(the format is described in :mod:`pav_graph.ingest`). Line numbers are always counted from the
+top of the file; :meth:`SourceText.page_of` and :meth:`SourceText.global_line` convert to and
+from lines within a page.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+from pav_graph.ingest.match import NormalisedIndex, QuoteMatch
 
 _WS = re.compile(r"\s+")
 
@@ -66,6 +75,48 @@ class SourceText:
             found.append((line_of[start], line_of[start + len(needle) - 1]))
             start = text.find(needle, start + 1)
         return found
+
+    def match(self, quote: str, normalised: bool = False) -> QuoteMatch:
+        """Where ``quote`` stands: exactly (whitespace only) or, when ``normalised`` and there
+        is no exact match, under the rules of :mod:`pav_graph.ingest.match`."""
+        places = self.find(quote)
+        if places or not normalised:
+            return QuoteMatch(places, True, ())
+        return self._normalised.search(quote)
+
+    @cached_property
+    def _normalised(self) -> NormalisedIndex:
+        return NormalisedIndex.build(self.lines)
+
+    @cached_property
+    def page_starts(self) -> list[int]:
+        """The first line of each page, 1-based; ``[1]`` for a text without page breaks.
+        An empty page (two form feeds in a row) starts where the next one does."""
+        starts = [1]
+        for lineno, line in enumerate(self.lines, start=1):
+            k = len(line) - len(line.lstrip("\f"))
+            starts += [lineno] * k
+        return starts
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_starts)
+
+    def page_of(self, line: int) -> tuple[int, int]:
+        """(page, line within that page) of a line of the file."""
+        import bisect
+
+        page = bisect.bisect_right(self.page_starts, line)
+        return page, line - self.page_starts[page - 1] + 1
+
+    def global_line(self, page: int, line: int) -> int | None:
+        """The file line of ``line`` of ``page`` (may run on into the next pages, so a quote
+        that starts on a page can end on the next); None when the page does not exist or the
+        line lies beyond the end of the text."""
+        if not 1 <= page <= self.page_count or line < 1:
+            return None
+        n = self.page_starts[page - 1] + line - 1
+        return n if n <= len(self.lines) else None
 
     def fits(self, locator: tuple[int, int], place: tuple[int, int]) -> bool:
         """A locator fits a place when it spans it with nothing but blank lines around it."""

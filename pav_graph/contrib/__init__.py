@@ -24,14 +24,15 @@ from pav_graph.contrib.cases import (
 )
 from pav_graph.contrib.concepts import CONTRIBUTED, NewConcept, add_concept, similar_concepts
 from pav_graph.contrib.errors import ID_RE, ContribError
-from pav_graph.contrib.evidence import locate_quote
+from pav_graph.contrib.evidence import Located, locate, locate_quote
 from pav_graph.contrib.lock import BACKUP_DIR, LOCK_NAME, STALE_TEMP_SECONDS, corpus_lock
-from pav_graph.contrib.sources import read_source_text, register_source
+from pav_graph.contrib.sources import SourceMeta, register_source, source_yaml
 from pav_graph.contrib.vocabulary import Vocabulary, case_ids, known_organisations
 
 __all__ = [
     "BACKUP_DIR", "CONTRIBUTED", "ID_RE", "LOCK_NAME", "STALE_TEMP_SECONDS", "ContribError",
-    "NewConcept", "Placed", "Vocabulary", "add_concept", "case_ids", "corpus_lock", "edit_case",
-    "in_cases_dir", "known_organisations", "locate_quote", "place_case", "read_source_text",
-    "register_source", "remove_case", "resolve_case", "similar_concepts", "validate_case_text",
+    "Located", "NewConcept", "Placed", "SourceMeta", "Vocabulary", "add_concept", "case_ids", "corpus_lock",
+    "edit_case", "in_cases_dir", "known_organisations", "locate", "locate_quote", "place_case",
+    "register_source", "remove_case", "resolve_case", "similar_concepts", "source_yaml",
+    "validate_case_text",
 ]

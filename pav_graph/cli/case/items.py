@@ -28,7 +28,7 @@ from pav_graph.cli.case.shared import (
 @evidence_options
 @click.option("--note", help="A remark in your own words (new findings only).")
 @click.pass_context
-def add_finding(ctx, case_ref, concept, source, lines, quote, note) -> None:
+def add_finding(ctx, case_ref, concept, source, page, lines, quote, note) -> None:
     """Add a finding (or more evidence to an existing one) to CASE (an id or a file).
 
     \b
@@ -41,7 +41,7 @@ def add_finding(ctx, case_ref, concept, source, lines, quote, note) -> None:
     project, vocab = load_vocab(ctx)
     with reported(project):
         vocab.concept(concept)
-    ev = evidence_for(project, vocab, source, lines, quote)
+    ev = evidence_for(project, vocab, source, lines, quote, page)
     apply_edit(ctx, case_ref, lambda t: casefile.add_finding(t, concept, ev, note), f"finding '{concept}'")
 
 
@@ -56,7 +56,7 @@ def add_finding(ctx, case_ref, concept, source, lines, quote, note) -> None:
 @evidence_options
 @click.option("--note", help="A remark in your own words.")
 @click.pass_context
-def add_relation(ctx, case_ref, type_, from_, to, source, lines, quote, note) -> None:
+def add_relation(ctx, case_ref, type_, from_, to, source, page, lines, quote, note) -> None:
     """Add a typed relation between two actors of CASE, with its evidence."""
     from pav_graph import casefile
 
@@ -66,7 +66,7 @@ def add_relation(ctx, case_ref, type_, from_, to, source, lines, quote, note) ->
     _, data = case_data(project, case_ref)
     actor_check(project, data, "--from", from_)
     actor_check(project, data, "--to", to)
-    ev = evidence_for(project, vocab, source, lines, quote)
+    ev = evidence_for(project, vocab, source, lines, quote, page)
     apply_edit(ctx, case_ref, lambda t: casefile.add_relation(t, type_, from_, to, ev, note),
           f"relation '{type_}'")
 
@@ -83,7 +83,7 @@ def add_relation(ctx, case_ref, type_, from_, to, source, lines, quote, note) ->
 @evidence_options
 @click.option("--note", help="A remark in your own words.")
 @click.pass_context
-def add_intervention(ctx, case_ref, concept, status, outcome_nl, outcome_en, source, lines,
+def add_intervention(ctx, case_ref, concept, status, outcome_nl, outcome_en, source, page, lines,
                      quote, note) -> None:
     """Add an intervention (applied or recommended) to CASE, with its evidence."""
     from pav_graph import casefile
@@ -92,7 +92,7 @@ def add_intervention(ctx, case_ref, concept, status, outcome_nl, outcome_en, sou
     project, vocab = load_vocab(ctx)
     with reported(project):
         vocab.concept(concept, ("intervention",))
-    ev = evidence_for(project, vocab, source, lines, quote)
+    ev = evidence_for(project, vocab, source, lines, quote, page)
     apply_edit(ctx, case_ref, lambda t: casefile.add_intervention(t, concept, status, ev, outcome, note),
           f"intervention '{concept}'")
 
@@ -110,7 +110,7 @@ def add_intervention(ctx, case_ref, concept, status, outcome_nl, outcome_en, sou
 @evidence_options
 @click.pass_context
 def add_event(ctx, case_ref, label_nl, label_en, date, type_, actors, reason_nl, reason_en,
-              source, lines, quote) -> None:
+              source, page, lines, quote) -> None:
     """Add a dated event to CASE, with its evidence."""
     from pav_graph import casefile
 
@@ -123,7 +123,7 @@ def add_event(ctx, case_ref, label_nl, label_en, date, type_, actors, reason_nl,
     _, data = case_data(project, case_ref)
     for a in actors:
         actor_check(project, data, "--actor", a)
-    ev = evidence_for(project, vocab, source, lines, quote)
+    ev = evidence_for(project, vocab, source, lines, quote, page)
     apply_edit(ctx, case_ref, lambda t: casefile.add_event(t, (label_nl, label_en), ev, date, type_,
                                                       list(actors), reason), "event")
 

@@ -39,6 +39,10 @@ from pav_graph.schema import LEVELS, SOURCE_TYPES
               help="A role taking part (becomes an actor); repeatable.")
 @click.option("--concept", "concepts", multiple=True, shell_complete=complete_concept(),
               help="A concept the case exhibits (risk factor, pattern, ...); repeatable.")
+@click.option("--evidence", "evidence_pairs", nargs=2, multiple=True,
+              metavar="CONCEPT QUOTE",
+              help="A verbatim quote from --source as evidence for CONCEPT (added to the concepts "
+              "when not given with --concept); repeatable, also for the same concept.")
 @click.option("--quote", help="Verbatim quote from --source supporting the FIRST --concept.")
 @click.option("--lines", help="Lines of --quote in the source text (found automatically if unique).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -47,22 +51,26 @@ from pav_graph.schema import LEVELS, SOURCE_TYPES
 @click.option("--force", is_flag=True, help="With --no-input: overwrite an existing output file.")
 @click.pass_context
 def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, start, end,
-        summary_nl, summary_en, source, roles, concepts, quote, lines, output, no_input, force) -> None:
+        summary_nl, summary_en, source, roles, concepts, evidence_pairs, quote, lines, output,
+        no_input, force) -> None:
     """Write a new, commented case file, asking for what the flags do not give.
 
     Interactive by default: every value not given as a flag is asked for, with numbered choices
     from the vocabulary. With --no-input nothing is asked (for scripts).
 
-    The new file is a draft: it is valid only once it has evidence. Concepts chosen without a
-    quote are written as findings with `evidence: []`, which `case validate` reports as
-    "needs evidence" together with the `case add-finding` command that adds it.
+    Every concept can get its evidence here: asked for one by one, or with --evidence CONCEPT
+    QUOTE (repeatable); the lines (and the page of a PDF) are found in the source. The new
+    file is a draft: it is valid only once it has evidence. Concepts chosen without a quote are
+    written as findings with `evidence: []`, which `case validate` reports as "needs evidence"
+    together with the `case add-finding` command that adds it.
 
     \b
     Examples:
       pav-graph case new
       pav-graph case new --no-input --id houten-2024 --label-nl "Houten: ..." \\
           --label-en "Houten: ..." --organisation "Gemeente Houten" --level gemeente \\
-          --source essay-2025 --role gemeentesecretaris --concept kwetsende-bejegening
+          --source essay-2025 --role gemeentesecretaris --concept kwetsende-bejegening \\
+          --evidence frame-lock "Dit heeft geleid tot ‘frame-lock’"
     """
     from pav_graph import casefile
     from pav_graph.contrib import (
@@ -71,8 +79,8 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
         Vocabulary,
         case_ids,
         known_organisations,
-        locate_quote,
     )
+    from pav_graph.contrib.evidence import evidence_item, locate
 
     project = project_from(ctx)
     ask = not no_input
@@ -101,8 +109,8 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
             raise click.UsageError(f"missing {', '.join(missing)} (required with --no-input)")
     if quote and not concepts:
         raise click.UsageError("--quote needs a --concept (the quote is evidence for the first one)")
-    if (quote or lines) and not source:
-        raise click.UsageError("--quote/--lines need --source")
+    if (quote or lines or evidence_pairs) and not source:
+        raise click.UsageError("--quote/--lines/--evidence need --source")
 
     if case_id:
         case_id = check_id(case_id)
@@ -170,13 +178,25 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
         summary_en = summary_en or click.prompt("Summary in English (empty: later)", default="",
                                                 show_default=False)
 
-    evidence: dict[str, casefile.NewEvidence] = {}
     src = vocab.sources.get(source) if source else None
+    found: list[tuple[str, object, str]] = []  # (concept, Located, quote) in the order given
     if quote:
         with reported(project):
-            first, last = locate_quote(src, quote, lines)
-        evidence[concepts[0]] = casefile.NewEvidence(source, first, last, quote)
-    elif ask and src is not None:
+            found.append((concepts[0], locate(src, quote, lines), quote))
+    for cid, text in evidence_pairs:
+        with reported(project):
+            vocab.concept(cid, flag="--evidence")
+            try:
+                found.append((cid, locate(src, text), text))
+            except ContribError as exc:
+                exc.message = f"--evidence {cid}: {exc.message}"
+                if "times" in exc.message:
+                    exc.fix = (f"leave it out here and add it with `pav-graph case add-finding "
+                               f"--concept {cid} --source {source} --lines L --quote ...`")
+                raise
+        if cid not in concepts:
+            concepts = (*concepts, cid)
+    if not quote and not evidence_pairs and ask and src is not None:
         for cid in concepts:
             label = vocab.concepts[cid].label.get("nl", cid)
             while True:
@@ -185,18 +205,19 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
                 if not text.strip():
                     break
                 try:
-                    first, last = locate_quote(src, text, None)
+                    where = locate(src, text)
                 except ContribError as exc:
                     if "times" not in exc.message:
                         echo_err(f"Error: {exc}")
                         continue
-                    places = [f"{a}-{b}" for a, b in src.text.find(text)]
+                    places = [f"{a}-{b}" for a, b in
+                              src.text.match(text, src.quotes == "normalised").places]
                     chosen = click.prompt("It stands more than once; which lines",
                                           type=click.Choice(places))
-                    first, last = (int(x) for x in chosen.split("-"))
-                click.echo(f"  found at line{'s' if last > first else ''} "
-                           f"{casefile.lines_value(first, last)}")
-                evidence[cid] = casefile.NewEvidence(source, first, last, text)
+                    where = locate(src, text, chosen)
+                how = "" if where.match.exact else f" ({where.match.how})"
+                click.echo(f"  found at {where.where}{how}")
+                found.append((cid, where, text))
                 break
 
     role_labels = {c.id: c.label for c in vocab.of_kind("role")}
@@ -207,7 +228,7 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
         organisation_name=organisation, level=level, summary_nl=summary_nl or "",
         summary_en=summary_en or "", start=start or None, end=end or None, source=source,
         source_type=vocab.sources[source].type if source and vocab.sources[source].type in SOURCE_TYPES else None,
-        actors=actors, concepts=list(concepts), evidence=evidence)
+        actors=actors, concepts=list(concepts), evidence={})
 
     output = output or Path(f"{case_id}.yaml")
     if output.exists():
@@ -220,6 +241,8 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
     from pav_graph.atomic import write_text
 
     text = casefile.render_new_case(draft, schema)
+    for cid, where, quote_text in found:  # fills each placeholder, then adds to the finding
+        text = casefile.add_finding(text, cid, evidence_item(source, where, quote_text))
     write_text(output, text)
     click.echo(f"wrote {output}")
     _todo(project, vocab, output, text)

@@ -145,18 +145,21 @@ def prompt_choice(title: str, options: list[str], labels: dict[str, str], many: 
 # --------------------------------------------------------------------------- edits
 
 
-def evidence_for(project, vocab, source: str, lines: str | None, quote: str):
-    from pav_graph import casefile
-    from pav_graph.contrib import locate_quote
+def evidence_for(project, vocab, source: str, lines: str | None, quote: str,
+                 page: int | None = None):
+    """The evidence item for a quote, after finding where it stands (notes a corrected locator
+    and a normalised match on stderr)."""
+    from pav_graph.contrib.evidence import evidence_item, locate
     from pav_graph.sourcetext import parse_lines
 
     with reported(project):
         src = vocab.source(source)
-        first, last = locate_quote(src, quote, lines)
-    if lines and parse_lines(lines) != (first, last):
-        echo_err(f"note: the quote stands at lines {casefile.lines_value(first, last)}; "
-                 "that locator is written")
-    return casefile.evidence_item(source, first, last, quote)
+        found = locate(src, quote, lines, page)
+    if lines and parse_lines(lines) != (found.page_first, found.page_last):
+        echo_err(f"note: the quote stands at {found.where}; that locator is written")
+    if not found.match.exact:
+        echo_err(f"note: {found.match.how} at {found.where}")
+    return evidence_item(source, found, quote)
 
 
 def apply_edit(ctx: click.Context, case_ref: str, change, what: str) -> None:
@@ -195,7 +198,10 @@ def load_vocab(ctx: click.Context):
 def evidence_options(f):
     f = click.option("--quote", required=True, help="Verbatim passage from the source.")(f)
     f = click.option("--lines", help="Line or range of the quote in the source text "
-                     "(found automatically when the quote stands only once).")(f)
+                     "(found automatically when the quote stands only once); with --page, "
+                     "counted from the top of that page.")(f)
+    f = click.option("--page", type=click.IntRange(1), help="Page of a source with pages (a PDF) "
+                     "that --lines counts in; written automatically for such sources.")(f)
     f = click.option("--source", required=True, shell_complete=complete_source,
                      help="Id of the source.")(f)
     return f
