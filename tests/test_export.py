@@ -205,7 +205,8 @@ def test_csv_tables(exported, model):
     columns, cases = read_table(directory, "cases")
     assert sorted(r["id"] for r in cases) == sorted(model.cases)
     columns, findings = read_table(directory, "findings")
-    assert columns[:6] == ["case", "concept", "kind", "quote", "source", "locator"]
+    assert columns[:9] == ["case", "case_label", "url", "concept", "kind", "quote", "source",
+                           "source_title", "locator"]
     all_cases = list(model.cases.values())
     assert len(findings) == rows_per_evidence(f for c in all_cases for f in c.findings)
     for name, attr in (("relations", "relations"), ("events", "events"),
@@ -214,6 +215,46 @@ def test_csv_tables(exported, model):
         assert len(rows) == rows_per_evidence(x for c in all_cases for x in getattr(c, attr)), name
     _, concepts = read_table(directory, "concepts")
     assert {r["id"] for r in concepts} >= set(model.concepts)
+
+
+def test_csv_opens_in_pandas_with_labels_titles_and_pages(exported, model, runner, cli,
+                                                          project_root, built, tmp_path):
+    import pandas as pd
+
+    directory = exported["csv"]
+    cases = pd.read_csv(directory / "cases.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(cases.columns[:3]) == ["id", "url", "label_nl"]
+    row = cases.set_index("id").loc["maastricht-2025"]
+    assert row["url"] == "cases/maastricht-2025.html"
+    assert row["label_nl"] == model.cases["maastricht-2025"].label["nl"]
+    findings = pd.read_csv(directory / "findings.csv", encoding="utf-8-sig",
+                           keep_default_na=False)
+    assert len(findings) == sum(max(1, len(f.evidence)) for c in model.cases.values()
+                                for f in c.findings)
+    for _, f in findings.iterrows():
+        assert f["case_label"] == model.cases[f["case"]].label["nl"]
+        assert f["url"] == f"cases/{f['case']}.html#finding-{f['concept']}"
+        if f["source"]:
+            source = model.sources[f["source"]]
+            assert f["source_title"] == (source.title or source.display)
+    concepts = pd.read_csv(directory / "concepts.csv", encoding="utf-8-sig",
+                           keep_default_na=False)
+    assert (concepts["url"] == "concepts/" + concepts["id"] + ".html").all()
+    for name in ("relations", "events", "interventions"):
+        table = pd.read_csv(directory / f"{name}.csv", encoding="utf-8-sig",
+                            keep_default_na=False)
+        assert table["url"].str.match(r"^cases/[^/]+\.html#" + name[:-1] + r"-").all(), name
+        assert (table["case_label"] != "").all()
+    # with the address of the published site the pages are absolute
+    out = tmp_path / "tables"
+    result = run_export(runner, cli, project_root, built, out, "--format", "csv",
+                        "--site-url", "https://example.org/pav-graph")
+    assert result.exit_code == 0, result.output
+    cases = pd.read_csv(out / "cases.csv", encoding="utf-8-sig")
+    assert cases["url"].str.startswith("https://example.org/pav-graph/cases/").all()
+    result = run_export(runner, cli, project_root, built, tmp_path / "t2", "--format", "csv",
+                        "--site-url", "example.org")
+    assert result.exit_code == 2 and "full address" in result.output
 
 
 def test_csv_keeps_dutch_characters(exported):

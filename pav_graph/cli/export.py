@@ -15,11 +15,14 @@ from pav_graph.export import FORMATS, SUFFIXES
               help="What to write (default: guessed from OUT's ending: .ttl .nt .trig .jsonld "
                    ".graphml .gexf .jsonl; csv writes a directory).")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--site-url", default="", metavar="URL",
+              help="csv: the address of the published site, put before the page paths of the "
+                   "url columns (default: paths relative to the site, e.g. cases/ID.html).")
 @click.option("--build-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Export this build (a directory holding store/ or current.json) instead of "
                    "the project's current build.")
 @click.pass_context
-def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
+def export(ctx: click.Context, out: Path, fmt: str | None, force: bool, site_url: str,
            build_dir: Path | None) -> None:
     """Export the built graph for other tools: RDF, a network for Gephi, CSV tables or
     FollowTheMoney entities.
@@ -28,7 +31,8 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
     ttl, nt, trig, jsonld   the whole graph (TriG: in graph <https://w3id.org/pav-graph/graph>)
     graphml, gexf           cases linked to concepts, organisations and sources (Gephi, igraph)
     csv                     directory OUT/ with cases, concepts, findings, relations, events,
-                            interventions .csv (UTF-8 with BOM)
+                            interventions .csv (UTF-8 with BOM; labels, source titles and
+                            site pages next to the ids)
     ftm                     FollowTheMoney entities, one JSON object per line (Aleph)
     skos                    the vocabulary alone: concept schemes as SKOS Turtle with
                             licence, version and each definition's source
@@ -38,6 +42,7 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
       pav-graph export graph.ttl
       pav-graph export --format gexf network.gexf
       pav-graph export --format csv tables/
+      pav-graph export --format csv --site-url https://example.org/pav-graph/ tables/
       pav-graph export --format ftm entities.jsonl
       pav-graph export --format skos pav-graph-vocabulary.ttl
     """
@@ -60,8 +65,13 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool,
     store = _open_store(ctx, build_dir)
     from pav_graph.export import export as do_export
 
+    if site_url and not site_url.startswith(("http://", "https://")):
+        raise click.UsageError(f"--site-url {site_url}: give the full address, e.g. "
+                               "https://example.org/pav-graph/")
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
     try:
-        written = do_export(store, fmt, out, replace=force)
+        written = do_export(store, fmt, out, replace=force, site_url=site_url)
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {written.summary} to {written.path}")

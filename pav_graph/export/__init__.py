@@ -104,9 +104,11 @@ def write_directory(out: Path, fill: Callable[[Path], None], *, replace: bool) -
         shutil.rmtree(old, ignore_errors=True)
 
 
-def export(store: ox.Store, fmt: str, out: Path, *, replace: bool = False) -> Written:
+def export(store: ox.Store, fmt: str, out: Path, *, replace: bool = False,
+           site_url: str = "") -> Written:
     """Write the export ``fmt`` of the graph in ``store`` to ``out`` (a file; for csv a
-    directory). Raises FileExistsError if ``out`` exists and ``replace`` is not set."""
+    directory). Raises FileExistsError if ``out`` exists and ``replace`` is not set.
+    ``site_url``: where the site is published, for the ``url`` columns of the csv tables."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     if out.exists() and not replace:
@@ -114,7 +116,7 @@ def export(store: ox.Store, fmt: str, out: Path, *, replace: bool = False) -> Wr
     if fmt == "csv":
         from pav_graph.export.tables import tables, write_tables
 
-        data = tables(store)
+        data = tables(store, site_url)
         write_directory(out, lambda tmp: write_tables(data, tmp), replace=replace)
         counts = ", ".join(f"{name} {len(rows)}" for name, (_, rows) in data.items())
         return Written(out, f"{len(data)} tables ({counts})")

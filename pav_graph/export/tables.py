@@ -5,7 +5,11 @@ and ``interventions``. Statements carry their evidence in long form: one row per
 ``quote``, ``source``, ``locator``), so a researcher can filter and count without unpacking
 lists; a statement without evidence still has one row with those cells empty. Several values in
 one cell (e.g. a case's organisations) are joined with ``"; "``. Ids are the short ids of the
-case files (``maastricht-2025``, ``frame-lock``), not IRIs.
+case files (``maastricht-2025``, ``frame-lock``), not IRIs; next to them stand what a reader
+needs without a join: the case's label (``case_label``), the source's title (``source_title``)
+and the page of the site that shows the row (``url``: ``cases/<id>.html``, a claim's anchor on
+its case page ``cases/<id>.html#finding-<concept>``, ``concepts/<id>.html``), relative to the
+site unless ``site_url`` gives its address.
 
 Files are UTF-8 with a byte-order mark, so spreadsheet programs show ``ë`` and ``’`` correctly.
 """
@@ -19,10 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from pav_graph.rdf import ID
 from pav_graph.sparql import prefix_header, select_local
 
 Table = tuple[list[str], list[dict[str, str]]]
-EVIDENCE = ["quote", "source", "locator"]
+EVIDENCE = ["quote", "source", "source_title", "locator"]
 
 
 def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
@@ -46,13 +51,26 @@ def _evidence(store: ox.Store) -> dict[str, list[dict[str, str]]]:
     """Statement IRI → its evidence (quote, source id, locator), in source and line order."""
     out: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in _rows(store, """
-        SELECT ?key ?quote ?source ?locator ?first WHERE {
-          ?key pg:hasEvidence ?e . ?e pg:quote ?quote ; pg:locator ?locator ;
-               pg:source/dcterms:identifier ?source .
+        SELECT ?key ?quote ?source ?source_title ?locator ?first WHERE {
+          ?key pg:hasEvidence ?e . ?e pg:quote ?quote ; pg:locator ?locator ; pg:source ?s .
+          ?s dcterms:identifier ?source .
+          OPTIONAL { ?s dcterms:title ?title }
+          OPTIONAL { ?s rdfs:label ?name }
+          BIND(COALESCE(?title, ?name, "") AS ?source_title)
           OPTIONAL { ?e pg:firstLine ?first }
         } ORDER BY ?key ?source ?first ?quote"""):
         out[r["key"]].append({k: r[k] for k in EVIDENCE})
     return out
+
+
+def _claim_urls(rows: list[dict[str, str]], site_url: str, case_labels: dict[str, str]) -> None:
+    """Add ``case_label`` and ``url`` (the claim's anchor on its case page, as the site writes
+    it: the claim's IRI after the case's, ``/`` → ``-``) to claim rows keyed by ``node``."""
+    for row in rows:
+        case_iri = f"{ID}case/{row['case']}"
+        anchor = row["node"][len(case_iri) + 1:].replace("/", "-")
+        row["case_label"] = case_labels.get(row["case"], "")
+        row["url"] = f"{site_url}cases/{row['case']}.html#{anchor}"
 
 
 def _with_evidence(rows: list[dict[str, str]], evidence: dict[str, list[dict[str, str]]],
@@ -66,8 +84,8 @@ def _with_evidence(rows: list[dict[str, str]], evidence: dict[str, list[dict[str
     return out
 
 
-def cases_table(store: ox.Store) -> Table:
-    columns = ["id", "label_nl", "label_en", "start", "end", "levels", "organisations",
+def cases_table(store: ox.Store, site_url: str = "") -> Table:
+    columns = ["id", "url", "label_nl", "label_en", "start", "end", "levels", "organisations",
                "sources", "source_types", "patterns", "summary_nl", "summary_en"]
     rows = _rows(store, """
         SELECT ?case ?id ?label_nl ?label_en ?start ?end ?summary_nl ?summary_en WHERE {
@@ -89,13 +107,14 @@ def cases_table(store: ox.Store) -> Table:
     }
     values = {name: _multi(store, q) for name, q in facets.items()}
     for row in rows:
+        row["url"] = f"{site_url}cases/{row['id']}.html"
         for name, by_case in values.items():
             row[name] = "; ".join(by_case.get(row["case"], []))
     return columns, rows
 
 
-def concepts_table(store: ox.Store) -> Table:
-    columns = ["id", "kind", "label_nl", "label_en", "definition_nl", "definition_en",
+def concepts_table(store: ox.Store, site_url: str = "") -> Table:
+    columns = ["id", "url", "kind", "label_nl", "label_en", "definition_nl", "definition_en",
                "broader", "source", "locator", "cases"]
     rows = _rows(store, """
         SELECT ?concept ?id ?kind ?label_nl ?label_en ?definition_nl ?definition_en ?source
@@ -112,13 +131,16 @@ def concepts_table(store: ox.Store) -> Table:
     cases = _multi(store, """SELECT ?key ?value WHERE {
         ?c pg:linkedTo ?key ; dcterms:identifier ?value }""")
     for row in rows:
+        row["url"] = f"{site_url}concepts/{row['id']}.html"
         row["broader"] = "; ".join(broader.get(row["concept"], []))
         row["cases"] = str(len(cases.get(row["concept"], [])))
     return columns, rows
 
 
-def findings_table(store: ox.Store, evidence: dict) -> Table:
-    columns = ["case", "concept", "kind", *EVIDENCE, "note", "measure_value", "measure_unit"]
+def findings_table(store: ox.Store, evidence: dict, site_url: str = "",
+                   case_labels: dict | None = None) -> Table:
+    columns = ["case", "case_label", "url", "concept", "kind", *EVIDENCE, "note",
+               "measure_value", "measure_unit"]
     rows = _rows(store, """
         SELECT ?node ?case ?concept ?kind ?note ?measure_value ?measure_unit WHERE {
           ?c pg:hasFinding ?node ; dcterms:identifier ?case .
@@ -127,6 +149,7 @@ def findings_table(store: ox.Store, evidence: dict) -> Table:
           OPTIONAL { ?node pg:measureValue ?measure_value }
           OPTIONAL { ?node pg:measureUnit ?measure_unit }
         } ORDER BY ?case ?concept""")
+    _claim_urls(rows, site_url, case_labels or {})
     return columns, _with_evidence(rows, evidence)
 
 
@@ -136,8 +159,9 @@ def _actor_labels(store: ox.Store) -> dict[str, str]:
                                      FILTER(lang(?label) = "nl") }""")}
 
 
-def relations_table(store: ox.Store, evidence: dict) -> Table:
-    columns = ["case", "relation", "type", "from_actor", "from_label", "to_actor", "to_label",
+def relations_table(store: ox.Store, evidence: dict, site_url: str = "",
+                    case_labels: dict | None = None) -> Table:
+    columns = ["case", "case_label", "url", "relation", "type", "from_actor", "from_label", "to_actor", "to_label",
                *EVIDENCE, "note"]
     labels = _actor_labels(store)
     rows = _rows(store, """
@@ -151,11 +175,13 @@ def relations_table(store: ox.Store, evidence: dict) -> Table:
         row["from_actor"], row["from_label"] = _tail(row["from"]), labels.get(row.pop("from"), "")
         row["to_actor"], row["to_label"] = _tail(row["to"]), labels.get(row.pop("to"), "")
     rows.sort(key=lambda r: (r["case"], int(r["relation"])))
+    _claim_urls(rows, site_url, case_labels or {})
     return columns, _with_evidence(rows, evidence)
 
 
-def events_table(store: ox.Store, evidence: dict) -> Table:
-    columns = ["case", "event", "date", "type", "label_nl", "label_en", "actors", "reason_nl",
+def events_table(store: ox.Store, evidence: dict, site_url: str = "",
+                 case_labels: dict | None = None) -> Table:
+    columns = ["case", "case_label", "url", "event", "date", "type", "label_nl", "label_en", "actors", "reason_nl",
                *EVIDENCE]
     rows = _rows(store, """
         SELECT ?node ?case ?date ?type ?label_nl ?label_en ?reason_nl WHERE {
@@ -171,11 +197,13 @@ def events_table(store: ox.Store, evidence: dict) -> Table:
         row["event"] = _tail(row["node"])
         row["actors"] = "; ".join(_tail(a) for a in actors.get(row["node"], []))
     rows.sort(key=lambda r: (r["case"], int(r["event"])))
+    _claim_urls(rows, site_url, case_labels or {})
     return columns, _with_evidence(rows, evidence)
 
 
-def interventions_table(store: ox.Store, evidence: dict) -> Table:
-    columns = ["case", "intervention", "concept", "status", "outcome_nl", "outcome_en",
+def interventions_table(store: ox.Store, evidence: dict, site_url: str = "",
+                        case_labels: dict | None = None) -> Table:
+    columns = ["case", "case_label", "url", "intervention", "concept", "status", "outcome_nl", "outcome_en",
                *EVIDENCE, "note"]
     rows = _rows(store, """
         SELECT ?node ?case ?concept ?status ?outcome_nl ?outcome_en ?note WHERE {
@@ -189,19 +217,23 @@ def interventions_table(store: ox.Store, evidence: dict) -> Table:
     for row in rows:
         row["intervention"] = _tail(row["node"])
     rows.sort(key=lambda r: (r["case"], int(r["intervention"])))
+    _claim_urls(rows, site_url, case_labels or {})
     return columns, _with_evidence(rows, evidence)
 
 
-def tables(store: ox.Store) -> dict[str, Table]:
-    """All tables by file stem, in the order they are written."""
+def tables(store: ox.Store, site_url: str = "") -> dict[str, Table]:
+    """All tables by file stem, in the order they are written. ``site_url``: the address of
+    the published site (ending in ``/``), put before the pages' paths; "" keeps them relative."""
     evidence = _evidence(store)
+    cases = cases_table(store, site_url)
+    labels = {row["id"]: row["label_nl"] for row in cases[1]}
     return {
-        "cases": cases_table(store),
-        "concepts": concepts_table(store),
-        "findings": findings_table(store, evidence),
-        "relations": relations_table(store, evidence),
-        "events": events_table(store, evidence),
-        "interventions": interventions_table(store, evidence),
+        "cases": cases,
+        "concepts": concepts_table(store, site_url),
+        "findings": findings_table(store, evidence, site_url, labels),
+        "relations": relations_table(store, evidence, site_url, labels),
+        "events": events_table(store, evidence, site_url, labels),
+        "interventions": interventions_table(store, evidence, site_url, labels),
     }
 
 
