@@ -1,0 +1,142 @@
+"""Changing what is in a case file: `case edit-finding` and `case remove-item`.
+
+Like the add-* commands, each checks everything first, changes only the lines of the item it
+edits (:mod:`pav_graph.caseedit`) and writes nothing when the result would have a problem the
+file did not have before (:func:`pav_graph.contrib.edit_case`).
+"""
+
+from __future__ import annotations
+
+import click
+
+from pav_graph.cli.case.group import case
+from pav_graph.cli.case.shared import (
+    complete_case,
+    complete_concept,
+    complete_source,
+    evidence_for,
+    load_vocab,
+    reported,
+)
+from pav_graph.cli.common import project_from
+
+
+def _change(ctx: click.Context, case_ref: str, change, done: str) -> None:
+    from pav_graph.contrib import edit_case, resolve_case
+
+    project = project_from(ctx)
+    vocab = ctx.meta.get("pav_graph.vocab")
+    with reported(project):
+        path = resolve_case(project, case_ref)
+        edit_case(project, path, change, vocab)
+    click.echo(f"{done} {path}")
+
+
+@case.command("edit-finding")
+@click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
+@click.option("--concept", required=True, shell_complete=complete_concept(),
+              help="The concept of the finding to change.")
+@click.option("--to", "to_concept", shell_complete=complete_concept(),
+              help="Give the finding this concept instead.")
+@click.option("--note", help="Set the finding's note (own words); --note '' removes it.")
+@click.option("--evidence", "evidence_no", type=click.IntRange(1),
+              help="Replace evidence item N (1 = the first) with --source/--quote/--lines.")
+@click.option("--source", shell_complete=complete_source, help="Source of the new evidence.")
+@click.option("--page", type=click.IntRange(1), help="Page (sources with pages) --lines counts in.")
+@click.option("--lines", help="Lines of the new quote (found automatically when unique).")
+@click.option("--quote", help="The new verbatim quote.")
+@click.pass_context
+def edit_finding(ctx, case_ref, concept, to_concept, note, evidence_no, source, page, lines,
+                 quote) -> None:
+    """Change one finding of CASE: its concept, its note, or one of its evidence items.
+
+    Every other line of the file stays as it is.
+
+    \b
+    Examples:
+      pav-graph case edit-finding maastricht-2025 --concept frame-lock --note "Volgens het essay"
+      pav-graph case edit-finding my-case.yaml --concept herhaling --evidence 1 \\
+          --source essay-2025 --quote "Steeds weer zijn er conflicten"
+    """
+    from pav_graph import caseedit
+
+    if not (to_concept or note is not None or evidence_no):
+        raise click.UsageError("say what to change: --to, --note or --evidence N with --quote")
+    if evidence_no and not (source and quote):
+        raise click.UsageError("--evidence N needs --source and --quote (the new evidence)")
+    if (source or quote or lines or page) and not evidence_no:
+        raise click.UsageError("--source/--quote/--lines/--page replace an evidence item: "
+                               "say which with --evidence N")
+    project, vocab = load_vocab(ctx)
+    with reported(project):
+        vocab.concept(concept)
+        if to_concept:
+            vocab.concept(to_concept, flag="--to")
+    ev = evidence_for(project, vocab, source, lines, quote, page) if evidence_no else None
+
+    def change(text: str) -> str:
+        i = caseedit.find_item(text, "findings", concept)
+        if ev is not None:
+            evidence = caseedit.parse(text)["findings"][i].get("evidence") or []
+            if evidence_no > len(evidence):
+                raise caseedit.EditError(f"finding '{concept}' has {len(evidence)} evidence "
+                                         f"item(s), not {evidence_no}")
+            text = caseedit.replace_item(text, ("findings", i, "evidence"), evidence_no - 1, ev)
+        if note is not None:
+            text = caseedit.set_value(text, ("findings", i), "note", note or None)
+        if to_concept and to_concept != concept:
+            others = [f.get("concept") for f in caseedit.parse(text)["findings"]]
+            if to_concept in others:
+                raise caseedit.EditError(f"the case already has a finding '{to_concept}': add "
+                                         "this evidence to it and remove this finding instead")
+            text = caseedit.set_value(text, ("findings", i), "concept", to_concept)
+        return text
+
+    _change(ctx, case_ref, change, f"finding '{concept}' changed in")
+
+
+@case.command("remove-item")
+@click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
+@click.option("--finding", shell_complete=complete_concept(), help="The finding with this concept.")
+@click.option("--relation", help="A relation: its number (1 = the first) or its type.")
+@click.option("--intervention", help="An intervention: its number or its concept.")
+@click.option("--event", help="An event: its number or its type.")
+@click.option("--actor", help="An actor, by its id (refused while relations or events name it).")
+@click.option("--evidence", "evidence_no", type=click.IntRange(1),
+              help="Remove only evidence item N of that item (not its last one).")
+@click.pass_context
+def remove_item(ctx, case_ref, finding, relation, intervention, event, actor, evidence_no) -> None:
+    """Remove one item (or one evidence item of it) from CASE; every other line stays.
+
+    An item whose removal would break the file — the last evidence of a finding, an actor that
+    a relation names, the only claim of a case — is refused before anything is written.
+
+    \b
+    Examples:
+      pav-graph case remove-item my-case.yaml --finding herhaling
+      pav-graph case remove-item my-case.yaml --event 2 --evidence 1
+    """
+    from pav_graph import caseedit
+
+    chosen = [(kind, value) for kind, value in (("findings", finding), ("relations", relation),
+                                                ("interventions", intervention), ("events", event),
+                                                ("actors", actor)) if value]
+    if len(chosen) != 1:
+        raise click.UsageError("name one item: --finding, --relation, --intervention, --event "
+                               "or --actor")
+    kind, selector = chosen[0]
+    if evidence_no and kind == "actors":
+        raise click.UsageError("--evidence is for findings, relations, interventions and events")
+    what = f"{kind[:-1]} '{selector}'" + (f" evidence {evidence_no}" if evidence_no else "")
+
+    def change(text: str) -> str:
+        i = caseedit.find_item(text, kind, selector)
+        if not evidence_no:
+            return caseedit.remove_item(text, (kind,), i)
+        evidence = caseedit.parse(text)[kind][i].get("evidence") or []
+        if evidence_no > len(evidence):
+            raise caseedit.EditError(f"{kind[:-1]} '{selector}' has {len(evidence)} evidence "
+                                     f"item(s), not {evidence_no}")
+        return caseedit.remove_item(text, (kind, i, "evidence"), evidence_no - 1)
+
+    _change(ctx, case_ref, change, f"{what} removed from")
