@@ -196,6 +196,9 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
                 raise
         if cid not in concepts:
             concepts = (*concepts, cid)
+        where = found[-1][1]
+        how = "" if where.match.exact else f": {where.match.how}"
+        click.echo(f"evidence for '{cid}' found at {where.where}{how}")
     if not quote and not evidence_pairs and ask and src is not None:
         for cid in concepts:
             label = vocab.concepts[cid].label.get("nl", cid)
@@ -215,7 +218,7 @@ def new(ctx: click.Context, case_id, label_nl, label_en, organisation, level, st
                     chosen = click.prompt("It stands more than once; which lines",
                                           type=click.Choice(places))
                     where = locate(src, text, chosen)
-                how = "" if where.match.exact else f" ({where.match.how})"
+                how = "" if where.match.exact else f": {where.match.how}"
                 click.echo(f"  found at {where.where}{how}")
                 found.append((cid, where, text))
                 break
