@@ -110,26 +110,28 @@ def _page_lines(page) -> list[str]:
     textpage = page.get_textpage()
     chars: list[_Char] = []
     try:
+        handle = textpage.raw
         x, y = ctypes.c_double(), ctypes.c_double()
-        left, right = ctypes.c_double(), ctypes.c_double()
-        bottom, top = ctypes.c_double(), ctypes.c_double()
+        px, py = ctypes.byref(x), ctypes.byref(y)
+        unicode, size_of, origin = (raw.FPDFText_GetUnicode, raw.FPDFText_GetFontSize,
+                                    raw.FPDFText_GetCharOrigin)
         for i in range(textpage.count_chars()):
-            code = raw.FPDFText_GetUnicode(textpage, i)
-            ch = chr(code) if code else ""
-            if raw.FPDFText_IsGenerated(textpage, i):
-                # PDFium's spaces are kept; its line breaks become a weak break (lines are
-                # found from the geometry below)
-                chars.append(_Char(" " if ch == " " else "\n", generated=True))
+            code = unicode(handle, i)
+            if code in (13, 10):  # PDFium's line breaks: a weak break, lines come from geometry
+                chars.append(_Char("\n", generated=True))
                 continue
-            if ch == "\x02":  # PDFium's mark for a hyphen at a line end
-                ch = "-"
-            if not ch or ch in "\r\n" or (ord(ch) < 32 and ch != "\t"):
+            if code == 32 or code == 0:  # spaces, PDFium's generated ones included
+                chars.append(_Char(" ", generated=True))
                 continue
-            raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
-            raw.FPDFText_GetCharBox(textpage, i, ctypes.byref(left), ctypes.byref(right),
-                                    ctypes.byref(bottom), ctypes.byref(top))
-            chars.append(_Char(ch, raw.FPDFText_GetFontSize(textpage, i), left.value,
-                               right.value, y.value))
+            ch = "-" if code == 2 else chr(code)  # 2: PDFium's mark for a hyphen at a line end
+            if code < 32 and ch != "-":
+                continue
+            size = size_of(handle, i)
+            origin(handle, i, px, py)
+            # the right edge is estimated from the font size (a glyph box per character
+            # would cost a call each); it only decides whether a space is missing after a
+            # line break PDFium saw inside what is one line here
+            chars.append(_Char(ch, size, x.value, x.value + 0.5 * size, y.value))
     finally:
         textpage.close()
         page.close()
