@@ -7,7 +7,10 @@ Four layers, each reported as :class:`Issue` objects with a severity (error, war
 3. **reasoner** — HermiT must find TBox + data consistent; the result of the build is reused
    (a current build has passed both SHACL and the reasoner, so nothing is recomputed);
 4. **rules** — the SPARQL files in ``ontology/checks/*.rq`` (one documented rule per file, in
-   the spirit of ROBOT ``report`` and the OOPS! pitfall catalogue) run on the built graph.
+   the spirit of ROBOT ``report`` and the OOPS! pitfall catalogue) run on the built graph;
+5. **privacy** — the rules of :mod:`pav_graph.privacy` on the files themselves (comments
+   included): no anonymisation code of a source, no personal name the source does not give for
+   that office; with ``site_dir``, no anonymisation code on any page of a built site.
 
 When the build fails (SHACL or reasoner), the rules still run on the asserted graph held in
 memory, so one run shows every problem.
@@ -219,7 +222,7 @@ def _asserted_store(project: Project, corpus) -> ox.Store:
     return store
 
 
-def check(project: Project, log=lambda msg: None) -> Report:
+def check(project: Project, log=lambda msg: None, site_dir: Path | None = None) -> Report:
     """Run the whole gate on the project and return the report (never raises for bad data)."""
     from pav_graph import build as builder
     from pav_graph.load import load_corpus
@@ -233,6 +236,7 @@ def check(project: Project, log=lambda msg: None) -> Report:
                                    p.fix or ""))
     if problems:
         report.stages.update(load="failed", shacl="skipped", reasoner="skipped", rules="skipped")
+        _privacy(project, None, report, site_dir)
         return report
     report.stages["load"] = "ok"
     locate = Locator(project, corpus)
@@ -266,7 +270,23 @@ def check(project: Project, log=lambda msg: None) -> Report:
             report.issues += diagnose_inconsistency(project, store, str(exc), locate)
     report.issues += run_rules(store, report.rules, locate)
     report.stages["rules"] = "ok"
+    _privacy(project, corpus, report, site_dir)
     return report
+
+
+def _privacy(project: Project, corpus, report: Report, site_dir: Path | None) -> None:
+    """The privacy rules (annotation guide § 9); the name rule needs a corpus that loaded."""
+    from pav_graph import privacy
+
+    found = privacy.code_findings(privacy.published_files(project), project.root)
+    if corpus is not None:
+        found += privacy.name_findings(corpus, project.root)
+    if site_dir is not None:
+        found += privacy.page_findings(site_dir, project.root)
+    for f in found:
+        report.issues.append(Issue(f.rule, "error", f.location, f"{f.message} — fix: {f.fix}",
+                                   f.location, f.fix))
+    report.stages["privacy"] = "failed" if found else "ok"
 
 
 def _reason(project: Project, corpus, report: Report, locate, store: ox.Store | None = None) -> str:

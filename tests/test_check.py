@@ -104,7 +104,8 @@ def real_report(built, project_root):
 def test_real_corpus_passes_the_gate(real_report):
     assert real_report["passed"] is True
     assert real_report["counts"]["error"] == 0, [i for i in real_report["issues"] if i["severity"] == "error"]
-    assert real_report["stages"] == {"load": "ok", "shacl": "ok", "reasoner": "ok", "rules": "ok"}
+    assert real_report["stages"] == {"load": "ok", "shacl": "ok", "reasoner": "ok", "rules": "ok",
+                                     "privacy": "ok"}
 
 
 def test_unused_concepts_are_those_no_case_links(real_report, corpus, built):
@@ -270,3 +271,108 @@ def test_an_invalid_corpus_stops_at_load(tmp_path, project_root):
     data = json.loads(result.output)
     assert data["stages"]["load"] == "failed" and data["stages"]["rules"] == "skipped"
     assert any(i["location"].startswith("cases/broken.yaml") for i in issues_of(data, "load"))
+
+
+# ----------------------------------------------------------------------------- privacy (issue 15)
+
+
+@pytest.fixture(scope="module")
+def private(tmp_path_factory, project_root):
+    """A corpus copy with a planted respondent code (in a comment and in a label) and a private
+    person's name on an actor, checked once as text and once as JSON."""
+    base = tmp_path_factory.mktemp("private")
+    root = copy_corpus(project_root, base / "corpus")
+    path = root / "cases" / "twenterand.yaml"
+    text = path.read_text(encoding="utf-8")
+    mayor = "    label: {nl: de burgemeester van Twenterand, en: the mayor of Twenterand}\n"
+    secretary = ("    label: {nl: de gemeentesecretaris van Twenterand, "
+                 "en: the municipal secretary of Twenterand}\n")
+    assert mayor in text and secretary in text
+    text = text.replace(mayor, "    name: Jan Pietersen\n" + mayor)
+    text = text.replace(secretary, "    # volgens respondent P12 de spil van het conflict\n"
+                        "    label: {nl: de gemeentesecretaris (respondent 7), "
+                        "en: the municipal secretary (respondent 7)}\n")
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    at = {key: lines.index(next(x for x in lines if key in x)) + 1
+          for key in ("Jan Pietersen", "respondent P12", "(respondent 7)")}
+    as_text = run(root, base / "build", "check")
+    as_json = run(root, base / "build", "check", "--format", "json")
+    return at, as_text, json.loads(as_json.output), as_json.exit_code
+
+
+def test_a_planted_respondent_code_fails_the_check(private):
+    at, as_text, data, code = private
+    assert code == 1 and as_text.exit_code == 1 and data["stages"]["privacy"] == "failed"
+    found = {(i["location"], i["message"].split(" — ")[0]) for i in issues_of(data, "privacy-code")}
+    assert found == {
+        (f"cases/twenterand.yaml:{at['respondent P12']}",
+         "anonymisation code 'P12' of a source in a published file"),
+        (f"cases/twenterand.yaml:{at['(respondent 7)']}",
+         "anonymisation code 'respondent 7' of a source in a published file"),
+    }
+    # one line each: file:line: what — fix
+    line = next(x for x in as_text.output.splitlines() if "'P12'" in x)
+    assert line.strip().startswith(f"cases/twenterand.yaml:{at['respondent P12']}: anonymisation code")
+    assert " — fix: remove it: cite interviewees as \"een respondent\"" in line
+    assert "Traceback" not in as_text.output
+
+
+def test_a_planted_private_name_fails_the_check(private):
+    at, as_text, data, _ = private
+    names = issues_of(data, "privacy-name")
+    assert [(i["location"], i["severity"]) for i in names] == [
+        (f"cases/twenterand.yaml:{at['Jan Pietersen']}", "error")]
+    assert "actor 'burgemeester' is named 'Jan Pietersen'" in names[0]["message"]
+    line = next(x for x in as_text.output.splitlines() if "Jan Pietersen" in x)
+    assert line.strip().startswith(f"cases/twenterand.yaml:{at['Jan Pietersen']}: actor")
+    assert " — fix: remove `name:` and describe the actor by role" in line
+
+
+def test_private_names_in_labels_and_offices(corpus, project_root):
+    """The name rule on the real corpus is silent; it flags a label word that no source of the
+    case contains, and a name the source gives for another office (betrekkingen-2004 47-48:
+    "secretaris-generaal Sweder van Wijnbergen die in botsing kwam met minister Annemarie
+    Jorritsma" names him secretary-general, not minister)."""
+    import copy
+
+    from pav_graph.privacy import name_findings
+
+    assert name_findings(corpus, project_root) == []
+    planted = copy.deepcopy(corpus)
+    ez = planted.cases["ez-minister-secretaris-generaal"]
+    minister = next(a for a in ez.actors if a.id == "minister")
+    assert minister.name == "Annemarie Jorritsma"
+    minister.name = "Sweder van Wijnbergen"
+    secretary = next(a for a in planted.cases["twenterand"].actors if a.id == "gemeentesecretaris")
+    secretary.label = {"nl": "de gemeentesecretaris Kees Verhoeven",
+                       "en": "the municipal secretary Kees Verhoeven"}
+    found = {(f.location.split(":")[0], f.message) for f in name_findings(planted, project_root)}
+    assert found == {
+        ("cases/ez-minister-secretaris-generaal.yaml",
+         ("actor 'minister' is named 'Sweder van Wijnbergen', but no source of case "
+         "'ez-minister-secretaris-generaal' gives that name near the case's evidence and near the "
+         "office (de minister van Economische Zaken)")),
+        ("cases/twenterand.yaml",
+         ("actor 'gemeentesecretaris': the label words 'Kees Verhoeven' occur in no source of case "
+         "'twenterand' — a private person's name?")),
+    }
+
+
+def test_check_on_a_built_site(tmp_path, project_root, built, runner, cli):
+    """`pav-graph check --site DIR` fails on a page that shows a respondent code, with the page and
+    line; a missing directory is a one-line error."""
+    site = tmp_path / "site"
+    (site / "sources").mkdir(parents=True)
+    (site / "index.html").write_text("<p>Casussen</p>\n", encoding="utf-8")
+    (site / "sources" / "x.html").write_text(
+        "<ol>\n<li id=\"L2253\"><span>in het veld.&rdquo; (Participant&#9;16)</span></li>\n</ol>\n",
+        encoding="utf-8")
+    result = runner.invoke(cli, ["--corpus", str(project_root), "check", "--site", str(site)])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "x.html" in x)
+    assert line.strip().startswith(f"{site / 'sources' / 'x.html'}:2: anonymisation code")
+    missing = runner.invoke(cli, ["--corpus", str(project_root), "check", "--site",
+                                  str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "no such directory" in missing.output
+    assert "Traceback" not in missing.output

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
 
 import click
 
 from pav_graph.cli.common import built_store, project_from
+from pav_graph.privacy import RULES as PRIVACY_RULES
 
 INFO_SHOWN = 10  # info findings listed per rule in text output (all with --verbose or JSON)
 
@@ -18,11 +20,16 @@ INFO_SHOWN = 10  # info findings listed per rule in text output (all with --verb
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("-v", "--verbose", is_flag=True, help="List every info finding, not only the first.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also check the pages of a site built by `pav-graph site` (privacy: no "
+                   "anonymisation code of a source on any page).")
 @click.pass_context
-def check(ctx: click.Context, fail_on: str, fmt: str, verbose: bool) -> None:
+def check(ctx: click.Context, fail_on: str, fmt: str, verbose: bool, site_dir: Path | None) -> None:
     """Quality gate for the ontology and the corpus: validation, SHACL, reasoner consistency,
-    and the rules in ontology/checks/*.rq (labels, definitions, orphans, documentation,
-    domains and ranges, undeclared terms, ontology metadata, thin evidence ...).
+    the rules in ontology/checks/*.rq (labels, definitions, orphans, documentation,
+    domains and ranges, undeclared terms, ontology metadata, thin evidence ...) and the privacy
+    rules (no respondent code in a case, concept or source file or on a site page; no personal
+    name on an actor that the source does not give for that office).
 
     Exit code 0 when nothing of severity --fail-on (or worse) is found, 1 otherwise.
 
@@ -30,13 +37,17 @@ def check(ctx: click.Context, fail_on: str, fmt: str, verbose: bool) -> None:
     Examples:
       pav-graph check
       pav-graph check --fail-on warn --format json
+      pav-graph check --site site/
     """
     from pav_graph.check import RuleError
     from pav_graph.check import check as run_check
 
     project = project_from(ctx)
+    if site_dir is not None and not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir}: no such directory — build the site first "
+                                   "(`pav-graph site`) or give its directory")
     try:
-        report = run_check(project)
+        report = run_check(project, site_dir=site_dir)
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
     failed = report.fails(fail_on)
@@ -64,6 +75,10 @@ def _print_text(report, verbose: bool) -> None:
     for (severity, rule), issues in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         click.echo(f"{severity.upper()} {rule}: {len(issues)} — "
                    f"{descriptions.get(rule, _STAGE_TEXT.get(rule, ''))}")
+        if rule in PRIVACY_RULES:  # one line per finding: file:line: what — fix: how
+            for i in issues:
+                click.echo(f"  {i.location}: {i.message}")
+            continue
         shown = issues if verbose or severity != "info" else issues[:INFO_SHOWN]
         for i in shown:
             where = f"{i.location}: " if i.location else ""
@@ -75,7 +90,8 @@ def _print_text(report, verbose: bool) -> None:
             click.echo(f"  fix: {issues[0].fix}")
 
 
-_STAGE_TEXT = {"load": "the corpus does not validate (`pav-graph validate`)",
+_STAGE_TEXT = {**PRIVACY_RULES,
+              "load": "the corpus does not validate (`pav-graph validate`)",
                "shacl": "SHACL shapes (ontology/shapes.ttl) are violated",
                "reasoner": "the reasoner (HermiT) finds the ontology and data inconsistent"}
 
