@@ -34,6 +34,8 @@ from pav_graph.model import (
     Source,
     successor,
 )
+from pav_graph.privacy import MARKER as MASK
+from pav_graph.privacy import check_redactions
 from pav_graph.problems import Problems, did_you_mean
 from pav_graph.project import Project
 from pav_graph.schema import CASE_SCHEMA, COMPOSITE_SCHEMA, CONCEPT_SCHEMA, SOURCE_SCHEMA
@@ -227,6 +229,8 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
                          f"{source.text.page_count} page(s)", "set `pages:` to the number of "
                          "pages of the text (form feeds start pages)", path=("pages",))
             source.pages = None
+        sources[data["id"]].redactions = check_redactions(path, sources[data["id"]],
+                                                          data.get("redactions") or [], problems)
     return sources
 
 
@@ -267,6 +271,15 @@ def check_evidence(path: Path, items: list[dict], where: tuple, ctx: Context,
             problems.add(path, page_problem, "give the page as the stored text numbers it "
                          "(a PDF's pages from 1) and the lines counted from the top of that page",
                          path=(*at, "page"))
+            continue
+        hidden = [r for r in source.redactions if r.blanks_lines and r.overlaps(*lines)]
+        if hidden or MASK in str(item["quote"]):
+            what = (f"lines {item['lines']} lie in the {hidden[0].what} that the repository copy "
+                    f"leaves out (lines {hidden[0].first}-{hidden[0].last})" if hidden
+                    else f"the quote contains {MASK}, a masked anonymisation code")
+            problems.add(path, what, "quote the body of the text, never a respondent table, "
+                         "acknowledgements or a respondent code (docs/annotation-guide.md § 9)",
+                         path=(*at, "lines" if hidden else "quote"))
             continue
         if ctx.check_quotes:
             places = source.text.match(str(item["quote"]), source.quotes == "normalised").places

@@ -31,6 +31,7 @@ class Source:
     date: str | None = None
     quotes: str = "exact"  # "normalised": quotes may match under pav_graph.ingest.match's rules
     pages: int | None = None  # set for a source with pages: evidence may cite page + lines in it
+    redactions: list = field(default_factory=list)  # pav_graph.privacy.Redaction
 
     @property
     def text(self) -> SourceText:

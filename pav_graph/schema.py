@@ -268,6 +268,23 @@ SOURCE_SCHEMA = {
         "quotes": {"enum": ["exact", "normalised"],
                    "description": "normalised: quotes may differ by ligatures, soft hyphens, "
                    "hyphens at line ends and footnote markers (docs/case-format.md)"},
+        "redactions": {
+            "description": "what the repository copy of the text leaves out (docs/annotation-guide.md "
+                           "§ 9): blanked line ranges (acknowledgements, respondent tables) and "
+                           "ranges whose anonymisation codes are masked; line numbers never change",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "lines": LINES,
+                    "what": {"enum": ["acknowledgements", "respondent-table", "respondent-codes"]},
+                    "count": {"type": "integer", "minimum": 1,
+                              "description": "respondent-codes: how many codes were masked"},
+                },
+                "required": ["lines", "what"],
+                "additionalProperties": False,
+            },
+        },
     },
     "required": ["id", "text", "type"],
 }

@@ -98,6 +98,70 @@ def test_case_page_shows_quotes_with_source_lines(site):
     assert "te bagatelliseren.14" in src  # sources/texts/004_533bc91a8930cfed.txt line 75
 
 
+_SHOWN = re.compile(r'<li id="L(\d+)"( class="hit")?><span>(.*?)</span></li>', re.DOTALL)
+
+
+def _shown_lines(page: Path) -> dict[int, tuple[bool, str]]:
+    """Line number -> (cited?, text) of every line a source page shows."""
+    import html
+
+    return {int(n): (bool(hit), html.unescape(text))
+            for n, hit, text in _SHOWN.findall(page.read_text(encoding="utf-8"))}
+
+
+def test_source_pages_show_every_quote_in_context_and_nothing_private(site, corpus):
+    """Every quote (case evidence, concept definitions and examples) stands on its source page,
+    its lines marked as cited; no page shows a line the source's metadata redacts, and no page
+    anywhere carries an anonymisation code (annotation guide § 9)."""
+    from pav_graph.privacy import page_findings
+
+    quotes = [e for c in corpus.cases.values() for e in c.all_evidence()]
+    quotes += [c.evidence for c in corpus.concepts.values() if c.quote]
+    quotes += [e for c in corpus.concepts.values() for e in c.examples]
+    shown = {sid: _shown_lines(site / "sources" / f"{sid}.html") for sid in corpus.sources}
+    for ev in quotes:
+        lines = shown[ev.source]
+        span = range(ev.first_line, ev.last_line + 1)
+        assert all(n in lines and lines[n][0] for n in span), (ev.source, ev.first_line, ev.quote)
+        text = " ".join(" ".join(lines[n][1] for n in span).split())
+        assert " ".join(ev.quote.split()) in text, (ev.source, ev.first_line, ev.quote)
+    for sid, source in corpus.sources.items():
+        for r in source.redactions:
+            if r.blanks_lines:
+                assert not [n for n in shown[sid] if r.first <= n <= r.last], (sid, r)
+    assert len(quotes) > 300
+    assert page_findings(site, site) == []
+
+
+def test_tilburg_source_page_masks_respondent_codes(site):
+    """erasmus-tilburg-2018 2254-2256 is cited (topambtenaren on sensitivity); the line before ends
+    the mayor's quote with its respondent code, which the thesis's annex 2 links to the mayor
+    (lines 2245-2253 and 4054 of the original). The page shows the line, code masked."""
+    lines = _shown_lines(site / "sources" / "erasmus-tilburg-2018.html")
+    assert lines[2254][0] and not lines[2253][0]
+    assert "spelers staan dan wel in het veld.” ([respondent])" in " ".join(lines[2253][1].split())
+    from pav_graph.privacy import find_codes
+
+    assert not [n for n, (_, text) in lines.items() if find_codes(text)]
+    assert not [n for n in lines if 4035 <= n <= 4054 or 19 <= n <= 29]  # respondent table, thanks
+    page = (site / "sources" / "erasmus-tilburg-2018.html").read_text(encoding="utf-8")
+    assert "tabel van respondenten" in page and "respondent table" in page
+
+
+def test_private_blocks_split_at_redactions_and_mask_codes():
+    from pav_graph.privacy import Redaction
+    from pav_graph.site.passages import private_blocks
+
+    lines = [{"n": n, "text": f"regel {n}", "hit": n in (3, 9)} for n in range(1, 12)]
+    lines[3]["text"] = "het einde.” (Participant 16)"  # line 4
+    lines[8]["text"] = "zei P12 en R 3"  # line 9, cited
+    blocks = private_blocks([{"first": 1, "last": 11, "lines": lines}],
+                            [Redaction(5, 7, "respondent-table"), Redaction(1, 11, "respondent-codes")])
+    assert [(b["first"], b["last"]) for b in blocks] == [(1, 4), (8, 11)]
+    assert blocks[0]["lines"][3]["text"] == "het einde.” ([respondent])"
+    assert blocks[1]["lines"][1] == {"n": 9, "text": "zei [respondent] en [respondent]", "hit": True}
+
+
 def test_source_page_says_unknown_for_missing_metadata(site):
     # sources/essay-2025.yaml: title, authors, year and publisher are all null
     html = (site / "sources" / "essay-2025.html").read_text(encoding="utf-8")

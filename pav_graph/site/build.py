@@ -28,9 +28,11 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
 from pav_graph.site import graphs
 from pav_graph.site.data import STATUS, SiteData, load_site_data
+from pav_graph.site.passages import private_blocks
 from pav_graph.site.search import search_index
 
 MARKER = ".pav-graph-site"
@@ -245,7 +247,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
                graph=graphs.concept_ego(data, cid))
     for sid, s in data.sources.items():
         render(f"sources/{sid}.html", "source.html", {"nl": s["title"] or sid, "en": s["title"] or sid},
-               s=s, blocks=context_blocks(s))
+               s=s, blocks=private_blocks(context_blocks(s), s["redactions"]),
+               redaction_labels=REDACTION_LABEL)
     log(f"rendered {len(pages)} pages")
 
     tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}"
