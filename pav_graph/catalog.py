@@ -247,7 +247,8 @@ def case_details(store: ox.Store, case_id: str | None = None) -> dict[str, dict]
 def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], evidence_rows: list[dict],
               item_rows: list[dict]) -> dict:
     detail: dict = {"id": case_id, "iri": iri, "label": {}, "summary": {}, "organisations": [],
-                    "patterns": [], "sources": [], "period": {}}
+                    "patterns": [], "sources": [],
+                    "period": {"start": None, "end": None, "note": None}}
     onto = "https://w3id.org/pav-graph/ontology#"
     for r in base:
         p, o = str(r["p"]), r["o"]

@@ -28,7 +28,7 @@ from pav_graph.project import Project
 from pav_graph.sparql import prefix_header, select_local
 
 SEVERITIES = ("error", "warn", "info")
-_HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
+_HEADER = re.compile(r"#\s*([a-z-]+):\s*(.*)\Z")
 
 
 class RuleError(Exception):
@@ -197,7 +197,7 @@ class Locator:
         else:
             tail = re.split(r"[#/]", entity)[-1]
         local = re.escape(tail).replace("/", r"\\?/")
-        written = "(<" + re.escape(entity) + r">|[\w-]*:" + local + r"(\s|;|,|\.|$))"
+        written = "(<" + re.escape(entity) + r">|[\w-]*:" + local + r"(\s|;|,|\.|\Z))"
         for path in ontology_files(self.project):
             if path not in self._subjects:
                 try:

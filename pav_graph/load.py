@@ -47,7 +47,7 @@ _VALIDATORS = {
     "composite": Draft202012Validator(COMPOSITE_SCHEMA),
     "source": Draft202012Validator(SOURCE_SCHEMA),
 }
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 FORMAT_DOC = "see docs/case-format.md"
 
 
@@ -144,7 +144,7 @@ def _explain_schema_error(err) -> tuple[str, str]:
 def parse_date(value: Any) -> str | None:
     """Normalise a YYYY / YYYY-MM / YYYY-MM-DD date; None when it does not parse."""
     text = str(value).strip()
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -213,6 +213,8 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
             problems.add(path, f"duplicate source id {data['id']!r}", "give each source its own id",
                          path=("id",))
             continue
+        if not _readable_text(text_path, problems):
+            continue
         year = data.get("year")
         sources[data["id"]] = Source(
             id=data["id"], text_path=text_path, type=data["type"], title=data.get("title"),
@@ -232,6 +234,30 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
         sources[data["id"]].redactions = check_redactions(path, sources[data["id"]],
                                                           data.get("redactions") or [], problems)
     return sources
+
+
+def _readable_text(path: Path, problems: Problems) -> bool:
+    """A source text must be UTF-8 without control characters: it is shown on the site and its
+    lines are quoted. A problem with line and column when it is not."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at, what = exc.start, f"not UTF-8 text (byte 0x{data[exc.start]:02x})"
+        fix = f"save it as UTF-8 ({yamlio.encoding_hint(data)})"
+        text = data[:at].decode("utf-8", "replace")
+        at = len(text)
+    else:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text reads it
+        at = yamlio.bad_character(text)
+        if at is None:
+            return True
+        what = f"control character U+{ord(text[at]):04X} in the source text"
+        fix = "delete it (it is invisible in most editors)"
+    problems.add(path, what, fix)
+    problems.items[-1].line = text.count("\n", 0, at) + 1
+    problems.items[-1].column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return False
 
 
 # --------------------------------------------------------------------------- evidence

@@ -28,7 +28,7 @@ from pathlib import Path
 from pav_graph.rdf import ID
 from pav_graph.sparql import bind_values, prefix_header, sparql_iri, sparql_literal
 
-_HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
+_HEADER = re.compile(r"#\s*([a-z-]+):\s*(.*)\Z")
 IRI_PARAMS = {"case": "case", "concept": "concept", "source": "source", "pattern": "concept",
               "other": "case", "concept2": "concept"}
 

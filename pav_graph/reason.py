@@ -148,7 +148,7 @@ def _hermit(ntriples: bytes):
     except owlready2.OwlReadyInconsistentOntologyError as exc:
         raise InconsistentOntology(_explain(world, str(exc))) from None
     except owlready2.OwlReadyJavaError as exc:
-        raise InconsistentOntology(f"the reasoner failed: {_first_line(str(exc))}") from None
+        raise InconsistentOntology(java_failure(str(exc))) from None
     return world
 
 
@@ -316,6 +316,20 @@ def rule_matches(triples, rule: dict[str, set[str]], family: set[str]) -> dict[s
             linked.setdefault(t.subject.value, set()).add(t.object.value)
     return {pid: sorted(iri.rsplit("/", 1)[1] for iri, concepts in linked.items() if required <= concepts)
             for pid, required in rule.items()}
+
+
+def java_failure(text: str) -> str:
+    """One line for a failed HermiT run. owlready2's message starts with "Java error message
+    is:" and the Java output follows on the next lines (or nothing at all): take the first line
+    that says something, and never give an empty message."""
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.strip().startswith("Java error message is")]
+    cause = next((line for line in lines if "Exception" in line or "Error" in line),
+                 lines[0] if lines else None)
+    what = (f"the reasoner (HermiT, Java) failed: {cause[:300]}" if cause else
+            "the reasoner (HermiT, Java) stopped without a message")
+    return (f"{what} — check that `java -version` works; `pav-graph build --no-reason` builds "
+            "without the reasoner (no composite patterns)")
 
 
 def _first_line(text: str) -> str:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+# `$` alone also matches before a final line break in Python's re (which jsonschema and
+# fastjsonschema use), so "x\n" would pass as an id; `(?!\n)` closes that, and ECMA-262 (the
+# editors reading ontology/*.schema.json) reads the pattern the same way.
+END = "$(?!\\n)"
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*" + END}
 TEXT = {"type": "string", "minLength": 1}
 LANG_TEXT = {
     "type": "object",
@@ -21,7 +25,7 @@ LANG_TEXT = {
 }
 LINES = {
     "description": "line or range 'first-last' in the source's text file, 1-based",
-    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*([-–]\s*\d+\s*)?$"}],
+    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*([-–]\s*\d+\s*)?" + END}],
 }
 DATE = {"type": ["string", "integer"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
 EVIDENCE_ITEM = {

@@ -123,8 +123,11 @@ class SourceText:
         (a, b), (first, last) = locator, place
         if not (a <= first and last <= b):
             return False
-        spare = list(range(a, first)) + list(range(last + 1, b + 1))
-        return all(not self.lines[n - 1].strip() for n in spare if 0 < n <= len(self.lines))
+        # lines past the end of the text count as blank; only lines of the text are read, so a
+        # locator like 1-999999999999 costs no more than the text is long
+        end = len(self.lines)
+        spare = [*range(max(a, 1), min(first, end + 1)), *range(last + 1, min(b, end) + 1)]
+        return all(not self.lines[n - 1].strip() for n in spare)
 
     def excerpt(self, first: int, last: int) -> str:
         """The normalised text of lines ``first``..``last`` (for showing a quote in context)."""

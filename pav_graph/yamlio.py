@@ -1,15 +1,16 @@
 """Reading YAML files safely and fast, and finding where a value stands in them.
 
 Files are parsed with libyaml's C safe loader (fast enough for 10,000 case files). Only when a
-problem must be reported is the file parsed again with ruamel.yaml's round-trip loader, which
-knows the line and column of every key and item. Editing (``case add-finding``) also uses the
-round-trip loader so comments, order and formatting survive.
+problem must be reported is the file composed again into YAML nodes, which know the line and
+column of every key and item. Editing (``case add-finding``) uses ruamel.yaml's round-trip
+loader so comments, order and formatting survive.
 """
 
 from __future__ import annotations
 
-import io
+import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,78 @@ except ImportError:  # pragma: no cover
 
 
 
+class ValueProblem(yaml.MarkedYAMLError):
+    """A scalar that YAML can parse but a pav-graph file cannot hold (an impossible value for its
+    type, a non-finite number, a control character); carries its own fix."""
+
+    def __init__(self, problem: str, fix: str, mark) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+
+
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+MAX_DIGITS = 30  # more than any line number, year or measure needs; int() of 4,300+ digits fails
+_NOT_PLAIN = {"binary": "binary data", "set": "a set", "omap": "an ordered map", "pairs": "pairs"}
+QUOTE_FIX = "put the value in double quotes if it is text, e.g. \"2023-02-30\""
+
+
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def bad_character(text: str) -> int | None:
+    """Index of the first character no text may hold, or None.
+
+    C0 and C1 control characters (except tab and line feed) and the non-characters U+FFFE and
+    U+FFFF cannot be written in XML (GraphML, GEXF), end up as raw bytes in CSV and HTML, and
+    can drive a terminal (ESC sequences); YAML lets them in through escapes like ``"\\0"``."""
+    m = _BAD_CHARACTER.search(text)
+    return m.start() if m else None
+
+
+def encoding_hint(data: bytes) -> str:
+    """How to convert bytes that are not UTF-8: UTF-16/32 (a BOM, or NUL bytes between the
+    letters) or, failing that, Windows-1252 (what Dutch text from Windows usually is)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "it is UTF-32: convert it with `iconv -f utf-32 -t utf-8 IN > OUT`"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 10:
+        return "it is UTF-16: convert it with `iconv -f utf-16 -t utf-8 IN > OUT`"
+    return ("it looks like Windows-1252 / Latin-1: convert it with "
+            "`iconv -f windows-1252 -t utf-8 IN > OUT`")
+
+
 class _StrictLoader(_Loader):
-    """The safe loader, refusing a key that appears twice in one mapping: YAML parsers keep the
-    last one silently, so a second ``findings:`` block would wipe out the first."""
+    """The safe loader, made strict for user files.
+
+    * A key that appears twice in one mapping is refused: YAML parsers keep the last one
+      silently, so a second ``findings:`` block would wipe out the first.
+    * Dates and times (``2023-02-30``, ``!!timestamp ...``) are kept as the text written; the
+      loader checks dates itself, with the file and line, instead of Python raising
+      "day is out of range for month" with no place.
+    * Integers are decimal: ``0x1F``, ``017``, ``1:20`` stay text (YAML 1.1 would read 31, 15
+      and 80). More than 30 digits, a non-finite float (``.nan``, ``.inf``, ``1.0e999``) and
+      a value that does not fit its explicit tag (``!!int abc``) are refused with their place.
+    * ``!!binary``, ``!!set``, ``!!omap`` and ``!!pairs`` are refused: no field holds them.
+    * Text (keys included) may not hold control characters (see :func:`bad_character`).
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            data = super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            raise ValueProblem(f"cannot read {node.value!r} as {_tag(node.tag)} ({exc})",
+                               QUOTE_FIX, node.start_mark) from None
+        if isinstance(data, str):
+            at = bad_character(data)
+            if at is not None:
+                code = ord(data[at])
+                what = "character" if code >= 0xD800 else "control character"
+                raise ValueProblem(
+                    f"{what} U+{code:04X} is not allowed in text{_near(data, at)}",
+                    "delete it, or the escape that writes it (\\0, \\e, \\x.., \\u...); "
+                    "only tabs and line breaks may appear in text", node.start_mark)
+        return data
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
@@ -43,6 +113,72 @@ class _StrictLoader(_Loader):
                         "while constructing a mapping", node.start_mark,
                         f"found the key {key!r} twice", key_node.start_mark)
         return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if not _DECIMAL.fullmatch(text):
+            if _implicit_tag(text) == node.tag:  # 0x1F, 017, 1:20 (YAML 1.1 forms) stay text
+                return text
+            raise ValueProblem(f"{text!r} is not a whole number", QUOTE_FIX, node.start_mark)
+        digits = len(text.lstrip("+-").replace("_", ""))
+        if digits > MAX_DIGITS:
+            raise ValueProblem(f"a number of {digits} digits (at most {MAX_DIGITS})",
+                               "check the number; write it in quotes if it is text",
+                               node.start_mark)
+        return int(text.replace("_", ""))
+
+    def construct_yaml_float(self, node):
+        text = self.construct_scalar(node)
+        if ":" in text and _implicit_tag(text) == node.tag:
+            return text  # sexagesimal 1:20.5 stays text
+        try:
+            value = float(text.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf")
+                          .replace(".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan")
+                          .replace(".NAN", "nan"))
+        except ValueError:
+            raise ValueProblem(f"{text!r} is not a number", QUOTE_FIX, node.start_mark) from None
+        if not math.isfinite(value):
+            raise ValueProblem(f"{text!r} is not a finite number",
+                               "write a number (infinity and NaN are not numbers a source gives)",
+                               node.start_mark)
+        return value
+
+    def construct_yaml_bool(self, node):
+        text = self.construct_scalar(node)
+        if text.lower() not in self.bool_values:
+            raise ValueProblem(f"{text!r} is not true or false", QUOTE_FIX, node.start_mark)
+        return self.bool_values[text.lower()]
+
+    def construct_not_plain(self, node):
+        what = _NOT_PLAIN[node.tag.rsplit(":", 1)[-1]]
+        raise ValueProblem(f"{_tag(node.tag)} ({what}) is not used in pav-graph files",
+                           "write a list [...], a mapping {...} or text instead", node.start_mark)
+
+
+for _name in _NOT_PLAIN:
+    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_name}", _StrictLoader.construct_not_plain)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:bool", _StrictLoader.construct_yaml_bool)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
+
+
+def _implicit_tag(text: str) -> str:
+    """The tag YAML gives ``text`` written plain: ``0x1F`` resolves to !!int, ``abc`` to !!str
+    (so ``!!int abc`` is a value that does not fit its tag)."""
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _near(text: str, at: int) -> str:
+    before = text[max(0, at - 20):at].rsplit("\n", 1)[-1]
+    return f" after {before!r}" if before.strip() else ""
 
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -71,11 +207,8 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
-            "save the file as UTF-8 (it looks like Latin-1 / Windows-1252)",
-            line, column,
-        ) from None
+        raise YamlError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                        f"save the file as UTF-8 ({encoding_hint(data)})", line, column) from None
     return text.replace("\r\n", "\n")
 
 
@@ -84,6 +217,9 @@ def load(path: Path) -> Any:
     text = read_text(path)
     try:
         data = yaml.load(text, Loader=_StrictLoader)
+    except ValueProblem as exc:
+        mark = exc.problem_mark
+        raise YamlError(exc.problem, exc.fix, mark.line + 1, mark.column + 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
@@ -184,35 +320,51 @@ def roundtrip_yaml() -> YAML:
 _DOCS: dict[tuple, Any] = {}
 
 
-def _roundtrip_doc(path: Path) -> Any | None:
-    """The round-trip parse of ``path``, kept while the file is unchanged: a corpus-wide problem
-    (a renamed concept used in 1,000 cases) would otherwise re-parse a file for every problem."""
+def _node_tree(path: Path) -> Any | None:
+    """The YAML node tree of ``path`` (composed, not constructed: every value keeps its place
+    and none is turned into a Python type, so a value that cannot be constructed -- an
+    impossible date, a 5,000-digit number -- can still be pointed at). Kept while the file is
+    unchanged: a corpus-wide problem (a renamed concept used in 1,000 cases) would otherwise
+    re-parse a file for every problem."""
     try:
         stat = path.stat()
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in _DOCS:
             if len(_DOCS) > 256:
                 _DOCS.clear()
-            _DOCS[key] = roundtrip_yaml().load(io.StringIO(read_text(path)))
+            _DOCS[key] = yaml.compose(read_text(path), Loader=_Loader)
         return _DOCS[key]
     except Exception:  # noqa: BLE001 - positions are a courtesy; the fast loader already read it
         return None
 
 
+def _same_key(node: Any, key: Any) -> bool:
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    if isinstance(key, str):
+        return node.value == key
+    try:  # a key YAML typed (2020-01-01:, yes:, 12:)
+        return _StrictLoader("").construct_object(node) == key
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def locate(path: Path, keys: tuple) -> tuple[int, int] | None:
     """1-based (line, column) of the value at ``keys`` in the file, or of its nearest parent."""
-    doc = _roundtrip_doc(path)
-    if doc is None:
+    node = _node_tree(path)
+    if node is None:
         return None
-    node, position = doc, (1, 1)
+    position = (1, 1)
     for key in keys:
-        try:
-            if isinstance(key, int):
-                line, col = node.lc.item(key)
-            else:
-                line, col = node.lc.value(key) if key in node else node.lc.key(key)
-            node = node[key]
-        except (AttributeError, KeyError, IndexError, TypeError):
+        if isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
+                and 0 <= key < len(node.value):
+            node = node.value[key]
+        elif isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if _same_key(k, key)]
+            if not found:
+                break
+            node = found[-1]
+        else:
             break
-        position = (line + 1, col + 1)
+        position = (node.start_mark.line + 1, node.start_mark.column + 1)
     return position

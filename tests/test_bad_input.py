@@ -153,6 +153,10 @@ class Bad:
     filename: str = f"{NEW_ID}.yaml"
 
 
+_EVENT = "- type: vertrek-gemeentesecretaris\n"
+_FINDING = "- concept: herhaling\n"
+
+
 def _del(key):
     return lambda d: d.pop(key)
 
@@ -221,6 +225,35 @@ BAD = [
         "control character U+0007"),
     Bad("nul-byte", lambda: text_edit("Heeze-Leende: conflict", "Heeze\x00Leende"),
         "control character U+0000"),
+    # typed YAML scalars (round 2): YAML builds a date, a time or a huge int before any check
+    Bad("date-unquoted-impossible", lambda: text_edit(_EVENT, _EVENT + "  date: 2023-02-30\n"),
+        "does not parse"),
+    Bad("timestamp-bad-time-and-zone", lambda: text_edit(
+        _EVENT, _EVENT + "  date: 2023-02-28 25:61:00 +99:00\n"), "does not parse"),
+    Bad("timestamp-tag", lambda: text_edit(_EVENT, _EVENT + "  date: !!timestamp 2023-13-45\n"),
+        "does not parse"),
+    Bad("thousands-of-digits", lambda: text_edit("lines: 92\n", "lines: " + "9" * 5000 + "\n"),
+        "a number of 5000 digits"),
+    Bad("binary-tag", lambda: text_edit("- concept: herhaling\n",
+                                        "- concept: !!binary aGVsbG8=\n"), "!!binary"),
+    # numbers that are not finite
+    Bad("nan-measure", lambda: text_edit(_FINDING, _FINDING + "  measure: {value: .nan, unit: x}\n"),
+        "is not a finite number"),
+    Bad("infinite-measure", lambda: text_edit(
+        _FINDING, _FINDING + "  measure: {value: -.inf, unit: x}\n"), "is not a finite number"),
+    Bad("overflowing-measure", lambda: text_edit(
+        _FINDING, _FINDING + "  measure: {value: 1.0e+999, unit: x}\n"), "is not a finite number"),
+    # control characters written as YAML escapes
+    Bad("escaped-nul", lambda: text_edit("name: Gemeente Heeze-Leende\n",
+                                         'name: "Gemeente\\0Heeze-Leende"\n'),
+        "control character U+0000"),
+    Bad("escaped-escape", lambda: edit(lambda d: d["summary"].update(en="\x1b]8;;https://x\x1b\\")),
+        "control character U+001B"),
+    Bad("escaped-c1", lambda: text_edit(_FINDING, _FINDING + '  note: "a\\x85b"\n'),
+        "control character U+0085"),
+    Bad("escaped-noncharacter", lambda: edit(lambda d: d["actors"][0]["label"].update(en="\ufffe")),
+        "character U+FFFE"),
+    Bad("utf-16", lambda: dump(base_data()).decode("utf-8").encode("utf-16"), "iconv -f utf-16"),
 ]
 COMMANDS = ["validate", "case-add", "build"]
 
@@ -478,3 +511,247 @@ def test_who_leaves_in_a_departure_is_checked(corpus_copy: Path, tmp_path: Path)
     run = pav(corpus_copy, "validate", str(silent))
     assert run.code == 0, run.out
     assert "does not say who leaves" in run.out and "departing: [<actor id>]" in run.out
+
+
+# --------------------------------------------------------------------------- ids and line breaks
+#
+# `$` in Python's re matches before a final line break: `source add --id $'x\n'` once wrote
+# `sources/x\n.yaml`, and a case id "x\n" passed every check until the build made an IRI of it.
+
+
+def _end_anchors(pattern: str, flags: int = 0) -> list[str]:
+    """Where ``pattern`` uses `$` as "end of text": [] when it uses `\\Z`, `$(?!\\n)` or
+    `$` under re.MULTILINE (end of a line, on purpose)."""
+    import re
+    from re import _constants as c
+    from re import _parser
+
+    if flags & re.MULTILINE:
+        return []
+    found = []
+
+    def walk(items) -> None:
+        items = list(items)
+        for i, (op, av) in enumerate(items):
+            if op == c.AT and av == c.AT_END:
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                guarded = (nxt is not None and nxt[0] == c.ASSERT_NOT
+                           and list(nxt[1][1]) == [(c.LITERAL, ord("\n"))])
+                if not guarded:
+                    found.append(pattern)
+            for sub in (av if isinstance(av, (list, tuple)) else [av]):
+                if isinstance(sub, _parser.SubPattern):
+                    walk(sub)
+                elif isinstance(sub, (list, tuple)):
+                    for s in sub:
+                        if isinstance(s, _parser.SubPattern):
+                            walk(s)
+
+    walk(_parser.parse(pattern, flags))
+    return found
+
+
+def _patterns_in_code() -> list[tuple[str, str, int]]:
+    """(where, pattern, flags) of every constant regex given to the re module in pav_graph."""
+    import ast
+    import re
+
+    out = []
+    funcs = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "findall",
+             "finditer"}
+    for path in sorted((ROOT / "pav_graph").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in funcs and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "re" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                flags = 0
+                for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
+                    if isinstance(arg, ast.Attribute) and arg.attr in ("MULTILINE", "M"):
+                        flags |= re.MULTILINE
+                out.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0].value, flags))
+    return out
+
+
+def _patterns_in_schemas() -> list[tuple[str, str, int]]:
+    from pav_graph import schema
+
+    out = []
+
+    def walk(node, where) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "pattern" and isinstance(v, str):
+                    out.append((where, v, 0))
+                walk(v, f"{where}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+
+    for name in ("CASE_SCHEMA", "CONCEPT_SCHEMA", "COMPOSITE_SCHEMA", "SOURCE_SCHEMA"):
+        walk(getattr(schema, name), name)
+    return out
+
+
+def test_no_pattern_is_anchored_with_a_bare_dollar() -> None:
+    """Every regex in pav_graph and every schema pattern ends with `\\Z`, `$(?!\\n)` or is
+    used with fullmatch; a bare `$` (which lets "x\\n" through) fails this test."""
+    patterns = _patterns_in_code() + _patterns_in_schemas()
+    assert len(patterns) > 25
+    bad = [(where, p) for where, p, flags in patterns if _end_anchors(p, flags)]
+    assert not bad, bad
+    # the check itself can fail: it sees the patterns this issue was about
+    assert _end_anchors(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    assert _end_anchors(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+    assert _end_anchors(r"(a|b$)")
+    assert not _end_anchors(r"^[a-z]+\Z") and not _end_anchors(r"^[a-z]+$(?!\n)")
+    assert not _end_anchors(r"^x$", __import__("re").MULTILINE)
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\r", " ", "\t", "\u2028", "\x85"])
+def test_schema_ids_refuse_trailing_line_breaks(suffix: str) -> None:
+    """Both validators (jsonschema for messages, fastjsonschema for speed) refuse an id, a
+    reference and a locator with anything after it."""
+    from pav_graph.load import check_schema
+    from pav_graph.problems import Problems
+
+    data = base_data()
+    for change in (lambda d: d.update(id=NEW_ID + suffix),
+                   lambda d: d["actors"][0].update(role="gemeentesecretaris" + suffix),
+                   lambda d: d["findings"][0]["evidence"][0].update(source="essay-2025" + suffix),
+                   lambda d: d["organisations"][0].update(id="gemeente-heeze-leende" + suffix)):
+        bad = base_data()
+        change(bad)
+        problems = Problems()
+        assert not check_schema(Path("x.yaml"), bad, "case", problems)
+        assert any("not a valid id" in p.message for p in problems)
+    assert check_schema(Path("x.yaml"), data, "case", Problems())
+
+
+def _names_with_line_breaks(root: Path) -> list[str]:
+    return [str(p) for p in root.rglob("*") if any(ch in p.name for ch in "\n\r")]
+
+
+ID_COMMANDS = [
+    ("source-add", lambda tmp: ["source", "add", "--id", "lek\n", "--text", str(tmp / "t.txt"),
+                                "--type", "report"]),
+    ("source-add-crlf", lambda tmp: ["source", "add", "--id", "lek\r\n", "--text",
+                                     str(tmp / "t.txt"), "--type", "report"]),
+    ("concept-add", lambda tmp: ["concept", "add", "--id", "nieuw-begrip\n", "--kind",
+                                 "risk-factor", "--label-nl", "nieuw", "--label-en", "new",
+                                 "--definition-nl", "d", "--definition-en", "d",
+                                 "--source", "essay-2025", "--lines", "92"]),
+    ("case-add", lambda tmp: ["case", "add", "--no-build", str(tmp / "nl.yaml")]),
+    ("case-add-ref", lambda tmp: ["case", "add", "--no-build", str(tmp / "ref.yaml")]),
+]
+
+
+@pytest.mark.parametrize("name,args", ID_COMMANDS, ids=[n for n, _ in ID_COMMANDS])
+def test_ids_with_a_line_break_are_refused(name, args, corpus_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text("Een tekst.\n", encoding="utf-8")
+    (tmp_path / "nl.yaml").write_bytes(dump({**base_data(), "id": NEW_ID + "\n"}))
+    ref = base_data()
+    ref["findings"][0]["concept"] += "\n"
+    (tmp_path / "ref.yaml").write_bytes(dump(ref))
+    before = tree_hash(corpus_copy)
+    run = pav(corpus_copy, *args(tmp_path))
+    assert run.code in (1, 2), run.out
+    assert "Traceback" not in run.out and "internal error" not in run.out, run.out
+    assert "valid id" in run.out or "not an id" in run.out, run.out
+    assert tree_hash(corpus_copy) == before
+    assert not _names_with_line_breaks(corpus_copy) and not _names_with_line_breaks(tmp_path)
+
+
+def test_case_new_trims_the_id(corpus_copy: Path, tmp_path: Path) -> None:
+    """`case new` trims what is typed around an id (as at its prompt): "nieuw\n" is "nieuw"."""
+    out = tmp_path / "out.yaml"
+    run = pav(corpus_copy, "case", "new", "--no-input", "--id", "nieuw\n", "--label-nl", "x",
+              "--label-en", "x", "--organisation", "Gemeente X", "--level", "gemeente",
+              "--source", "essay-2025", "--role", "gemeentesecretaris", "--output", str(out))
+    assert run.code == 0 and "Traceback" not in run.out, run.out
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["id"] == "nieuw"
+    assert not _names_with_line_breaks(corpus_copy) and not _names_with_line_breaks(tmp_path)
+
+
+@pytest.mark.parametrize("where", ["case", "concept", "source"])
+def test_files_with_line_break_ids_fail_validation_not_the_build(where: str, corpus_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    """A hand-written file with `id: "x\\n"` is refused by validate and build (not exit 70 on
+    an invalid IRI)."""
+    if where == "case":
+        (corpus_copy / "cases" / "nl.yaml").write_bytes(dump({**base_data(), "id": "nl\n"}))
+        name = "nl.yaml"
+    elif where == "concept":
+        item = {"id": "regel-einde\n", "kind": "risk-factor", "label": {"nl": "x", "en": "x"},
+                "definition": {"nl": "x", "en": "x"}, "source": "essay-2025", "lines": 92}
+        (corpus_copy / "ontology" / "concepts" / "zz.yaml").write_bytes(dump({"concepts": [item]}))
+        name = "zz.yaml"
+    else:
+        (corpus_copy / "sources" / "lek.yaml").write_bytes(
+            dump({"id": "lek\n", "text": "texts/lek.txt", "type": "report"}))
+        (corpus_copy / "sources" / "texts" / "lek.txt").write_text("x\n", encoding="utf-8")
+        name = "lek.yaml"
+    for args in (("validate",), ("build", "--no-reason")):
+        assert_clean_refusal(pav(corpus_copy, *args, build_dir=tmp_path / "build"), name,
+                             "not a valid id")
+
+
+# --------------------------------------------------------------------------- other files
+
+
+@pytest.mark.parametrize("name,write,expect,place", [
+    ("source-title-escape", lambda c: (c / "sources" / "lek.yaml").write_text(
+        'id: lek\ntext: texts/lek.txt\ntype: report\ntitle: "Rapport \\e[2J"\n', encoding="utf-8"),
+     "control character U+001B", "lek.yaml:4:"),
+    ("concept-label-nul", lambda c: (c / "ontology" / "concepts" / "zz.yaml").write_text(
+        'concepts:\n  - id: zz\n    kind: risk-factor\n    label: {nl: "a\\0b", en: x}\n'
+        '    definition: {nl: x, en: x}\n    source: essay-2025\n    lines: 92\n',
+        encoding="utf-8"), "control character U+0000", "zz.yaml:4:"),
+    ("source-text-control", lambda c: (c / "sources" / "texts" / "lek.txt").write_bytes(
+        b"Een regel.\nTwee\x1b[31m regels.\n"), "control character U+001B", "lek.txt:2:5"),
+    ("source-text-latin-1", lambda c: (c / "sources" / "texts" / "lek.txt").write_bytes(
+        "Een regel.\nGeëscaleerd.\n".encode("latin-1")), "iconv -f windows-1252", "lek.txt:2:3"),
+    ("source-text-utf-16", lambda c: (c / "sources" / "texts" / "lek.txt").write_bytes(
+        "Een regel.\n".encode("utf-16")), "iconv -f utf-16", "lek.txt:1:1"),
+], ids=lambda v: v if isinstance(v, str) and " " not in v and ":" not in v else "")
+def test_sources_and_concepts_refuse_control_characters(name, write, expect, place,
+                                                         corpus_copy: Path) -> None:
+    (corpus_copy / "sources" / "texts" / "lek.txt").write_text("Een regel.\n", encoding="utf-8")
+    if not (corpus_copy / "sources" / "lek.yaml").exists() and name != "source-title-escape":
+        (corpus_copy / "sources" / "lek.yaml").write_text(
+            "id: lek\ntext: texts/lek.txt\ntype: report\n", encoding="utf-8")
+    write(corpus_copy)
+    run = pav(corpus_copy, "validate")
+    assert_clean_refusal(run, "lek" if name.startswith("source") else "zz.yaml", expect)
+    line = next(x for x in run.out.splitlines() if expect in x)
+    assert place in line, line  # the place of the character (or of its value)
+
+
+@pytest.mark.parametrize("data,expect", [
+    (b"Een regel.\nTwee\x00regels.\n", "control character U+0000"),
+    ("Een regel.\n".encode("utf-16"), "iconv -f utf-16"),
+    ("Geëscaleerd.\n".encode("cp1252"), "iconv -f windows-1252"),
+])
+def test_source_add_refuses_unreadable_texts(data: bytes, expect: str, corpus_copy: Path,
+                                             tmp_path: Path) -> None:
+    text = tmp_path / "rapport.txt"
+    text.write_bytes(data)
+    before = tree_hash(corpus_copy)
+    run = pav(corpus_copy, "source", "add", "--id", "rapport", "--text", str(text),
+              "--type", "report")
+    assert_clean_refusal(run, "rapport.txt", expect)
+    assert tree_hash(corpus_copy) == before
+
+
+def test_source_add_turns_page_breaks_into_line_breaks(corpus_copy: Path, tmp_path: Path) -> None:
+    """pdftotext ends each page with a form feed: it becomes a line break, not a refusal."""
+    text = tmp_path / "rapport.txt"
+    text.write_bytes(b"Pagina een.\x0cPagina twee.\n")
+    run = pav(corpus_copy, "source", "add", "--id", "rapport", "--text", str(text),
+              "--type", "report")
+    assert run.code == 0, run.out
+    copied = corpus_copy / "sources" / "texts" / "rapport.txt"
+    assert copied.read_text(encoding="utf-8") == "Pagina een.\nPagina twee.\n"
+    assert pav(corpus_copy, "validate").code == 0

@@ -117,13 +117,16 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=title, show_lines=False)
+        # cells are Text, never markup strings: data such as "[/x]", "[link=...]" or "[sic]"
+        # is shown as written (a markup string would raise, turn into a link, or vanish)
+        table = Table(title=Text(title) if title else None, show_lines=False)
         for col in columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(Text(col), overflow="fold")
         for row in rows:
-            table.add_row(*[_cell(row.get(c)) for c in columns])
-        Console().print(table)
+            table.add_row(*[Text(_cell(row.get(c))) for c in columns])
+        Console(emoji=False, highlight=False).print(table)
 
 
 # rich lays out every cell of a table before printing it: 1.3 s for 1,000 cases, ~10 s for

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 TITLES = {
     "nl": {"actors": "Actoren", "findings": "Bevindingen", "relations": "Relaties",
@@ -16,51 +16,59 @@ TITLES = {
 
 
 def render(detail: dict, lang: str = "nl") -> None:
+    """Print the case. Every piece of data goes in as :class:`rich.text.Text` (never as a markup
+    string): a label ``[/x]`` or ``[link=...]``, a quote with ``[sic]`` or ``:smile:`` is shown
+    exactly as written."""
     t = TITLES[lang]
-    out = Console()
+    out = Console(emoji=False, highlight=False)
     lab = "label" if lang == "nl" else "label_en"
-    out.print(f"[bold]{escape(detail['label'].get(lang, detail['id']))}[/bold]  ({detail['id']})")
+
+    def say(*parts: str | tuple[str, str]) -> None:
+        out.print(Text.assemble(*parts))
+
+    say((detail["label"].get(lang) or detail["id"], "bold"), f"  ({detail['id']})")
     orgs = ", ".join(f"{o['name']} ({o['level']})" for o in detail["organisations"])
     period = detail["period"]
-    out.print(escape(orgs) + (f" · {period.get('start', '?')}–{period.get('end', '')}" if period else ""))
+    start, end = period.get("start"), period.get("end")
+    say(orgs + (f" · {start or '?'}–{end or ''}" if start or end else ""))
     if period.get("note"):
-        out.print(f"[dim]{escape(period['note'])}[/dim]")
+        say((period["note"], "dim"))
     out.print()
-    out.print(escape(detail["summary"].get(lang, "")))
+    say(detail["summary"].get(lang) or "")
 
     def quotes(item: dict) -> None:
         for ev in item["evidence"]:
-            out.print(f"      [italic]“{escape(ev['quote'])}”[/italic] "
-                      f"[dim]— {t['according']} {escape(ev['source'])}, {escape(ev['locator'])}[/dim]")
+            say("      ", (f"“{ev['quote']}”", "italic"), " ",
+                (f"— {t['according']} {ev['source']}, {ev['locator']}", "dim"))
 
     if detail["actors"]:
-        out.print(f"\n[bold]{t['actors']}[/bold]")
+        say("\n", (t["actors"], "bold"))
         for a in detail["actors"]:
-            out.print(f"  • {escape(a[lab] or a['label'] or '')} [dim]({escape(a['role'] or '')})[/dim]")
+            say(f"  • {a[lab] or a['label'] or ''} ", (f"({a['role'] or ''})", "dim"))
     for group in ("findings", "interventions"):
         if detail[group]:
-            out.print(f"\n[bold]{t[group]}[/bold]")
+            say("\n", (t[group], "bold"))
             for f in detail[group]:
                 extra = f" [{f['status']}]" if f.get("status") else ""
                 label = f["clabel"] if lang == "nl" else f["clabel_en"]
-                out.print(f"  • {escape(label or '')} [dim]({escape(f['ckind'] or '')}){escape(extra)}[/dim]")
+                say(f"  • {label or ''} ", (f"({f['ckind'] or ''}){extra}", "dim"))
                 outcome = f.get("outcome" if lang == "nl" else "outcome_en")
                 if outcome:
-                    out.print(f"      → {escape(outcome)}")
+                    say(f"      → {outcome}")
                 quotes(f)
     if detail["relations"]:
-        out.print(f"\n[bold]{t['relations']}[/bold]")
+        say("\n", (t["relations"], "bold"))
         for r in detail["relations"]:
             label = r["clabel"] if lang == "nl" else r["clabel_en"]
-            out.print(f"  • {escape(r['from'] or '')} —{escape(label or '')}→ {escape(r['to'] or '')}")
+            say(f"  • {r['from'] or ''} —{label or ''}→ {r['to'] or ''}")
             quotes(r)
     if detail["events"]:
-        out.print(f"\n[bold]{t['events']}[/bold]")
+        say("\n", (t["events"], "bold"))
         for e in detail["events"]:
-            out.print(f"  • {escape(e['date'] or '?')}: {escape(e[lab] or e['label'] or '')}")
+            say(f"  • {e['date'] or '?'}: {e[lab] or e['label'] or ''}")
             quotes(e)
     if detail["patterns"]:
-        out.print(f"\n[bold]{t['patterns']}[/bold]")
+        say("\n", (t["patterns"], "bold"))
         for p in detail["patterns"]:
-            out.print(f"  • {escape(p['label'] if lang == 'nl' else p['label_en'])} ({p['id']}) — "
-                      f"pav-graph explain {detail['id']} {p['id']}")
+            say(f"  • {p['label'] if lang == 'nl' else p['label_en']} ({p['id']}) — "
+                f"pav-graph explain {detail['id']} {p['id']}")

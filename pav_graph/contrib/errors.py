@@ -6,7 +6,7 @@ import re
 
 from pav_graph.problems import Problem
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # use with .match: \Z, not $ (see schema.END)
 
 
 class ContribError(Exception):

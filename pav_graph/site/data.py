@@ -74,7 +74,7 @@ SELECT ?event ?actor WHERE { ?event a pg:Event ; pg:involves ?actor }"""
 ACTOR_ORG_Q = prefix_header() + """
 SELECT ?actor ?org ?name WHERE { ?actor a pg:Actor ; pg:memberOf ?org . ?org rdfs:label ?name }"""
 
-LOCATOR = re.compile(r"(\d+)(?:\s*[–-]\s*(\d+))?\s*$")
+LOCATOR = re.compile(r"(\d+)(?:\s*[–-]\s*(\d+))?\s*\Z")
 
 # Concepts of these kinds say little about how alike two cases are: nearly every case has a
 # municipal secretary or an executive board.
