@@ -237,8 +237,9 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
 
 
 def _readable_text(path: Path, problems: Problems) -> bool:
-    """A source text must be UTF-8 without control characters: it is shown on the site and its
-    lines are quoted. A problem with line and column when it is not."""
+    """A source text must be UTF-8 without control characters (form feeds, which start pages,
+    are allowed): it is shown on the site and its lines are quoted. A problem with line and
+    column when it is not."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -249,7 +250,7 @@ def _readable_text(path: Path, problems: Problems) -> bool:
         at = len(text)
     else:
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text reads it
-        at = yamlio.bad_character(text)
+        at = yamlio.bad_character(text.replace("\f", "\n"))  # a form feed starts a page
         if at is None:
             return True
         what = f"control character U+{ord(text[at]):04X} in the source text"

@@ -52,6 +52,13 @@ def bad_character(text: str) -> int | None:
     return m.start() if m else None
 
 
+def without_controls(text: str, keep: str = "") -> str:
+    """``text`` with every character :func:`bad_character` refuses (but those in ``keep``)
+    replaced by a space: for text taken from a document (a PDF's text layer or metadata), where
+    such a character means nothing and a quote could never be written with it."""
+    return _BAD_CHARACTER.sub(lambda m: m.group(0) if m.group(0) in keep else " ", text)
+
+
 def encoding_hint(data: bytes) -> str:
     """How to convert bytes that are not UTF-8: UTF-16/32 (a BOM, or NUL bytes between the
     letters) or, failing that, Windows-1252 (what Dutch text from Windows usually is)."""
@@ -214,7 +221,11 @@ def read_text(path: Path) -> str:
 
 def load(path: Path) -> Any:
     """Parse a YAML file into plain Python data (dict, list, str, int, ...)."""
-    text = read_text(path)
+    return loads(read_text(path))
+
+
+def loads(text: str) -> Any:
+    """Parse YAML text as :func:`load` does (the same strict loader, the same errors)."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)
     except ValueProblem as exc:

@@ -125,7 +125,7 @@ def present(data: Any, path: Path_) -> bool:
 # Leaving these out makes other parts refer to nothing; they go too (that is what a contributor
 # without actors would write).
 DEPENDENT = {
-    ("actors",): [("relations",), ("events", "[]", "actors")],
+    ("actors",): [("relations",), ("events", "[]", "actors"), ("events", "[]", "departing")],
     ("actors", "[]", "organisation"): [],
 }
 

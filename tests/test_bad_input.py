@@ -730,12 +730,14 @@ def test_sources_and_concepts_refuse_control_characters(name, write, expect, pla
 
 
 @pytest.mark.parametrize("data,expect", [
-    (b"Een regel.\nTwee\x00regels.\n", "control character U+0000"),
-    ("Een regel.\n".encode("utf-16"), "iconv -f utf-16"),
-    ("Geëscaleerd.\n".encode("cp1252"), "iconv -f windows-1252"),
+    ("Een regel.\n".encode("utf-16-le"), "pass --encoding utf-16-le"),
+    ("Een regel.\n".encode("utf-16-be"), "pass --encoding utf-16-be"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
 ])
 def test_source_add_refuses_unreadable_texts(data: bytes, expect: str, corpus_copy: Path,
                                              tmp_path: Path) -> None:
+    """UTF-16 without a byte-order mark is named as such (it was called binary, or
+    Windows-1252); a binary file is refused."""
     text = tmp_path / "rapport.txt"
     text.write_bytes(data)
     before = tree_hash(corpus_copy)
@@ -745,13 +747,16 @@ def test_source_add_refuses_unreadable_texts(data: bytes, expect: str, corpus_co
     assert tree_hash(corpus_copy) == before
 
 
-def test_source_add_turns_page_breaks_into_line_breaks(corpus_copy: Path, tmp_path: Path) -> None:
-    """pdftotext ends each page with a form feed: it becomes a line break, not a refusal."""
+def test_source_add_turns_control_characters_into_spaces(corpus_copy: Path,
+                                                          tmp_path: Path) -> None:
+    """A document's text with ESC sequences and other controls is stored with spaces in their
+    place (a quote could never be written with them); page breaks stay; the corpus validates."""
     text = tmp_path / "rapport.txt"
-    text.write_bytes(b"Pagina een.\x0cPagina twee.\n")
+    text.write_bytes(b"Pagina \x1b[31meen.\x0cPagina\x02twee\xc2\x85.\n")  # ESC, STX, NEL
     run = pav(corpus_copy, "source", "add", "--id", "rapport", "--text", str(text),
-              "--type", "report")
+              "--type", "report", "--title", "Titel\x07")
     assert run.code == 0, run.out
-    copied = corpus_copy / "sources" / "texts" / "rapport.txt"
-    assert copied.read_text(encoding="utf-8") == "Pagina een.\nPagina twee.\n"
+    stored = (corpus_copy / "sources" / "texts" / "rapport.txt").read_text(encoding="utf-8")
+    assert stored == "Pagina  [31meen.\n\x0cPagina twee .\n", repr(stored)
+    assert "Titel" in (corpus_copy / "sources" / "rapport.yaml").read_text(encoding="utf-8")
     assert pav(corpus_copy, "validate").code == 0

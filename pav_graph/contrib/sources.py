@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pav_graph import atomic, casefile
+from pav_graph import atomic, casefile, yamlio
 from pav_graph.contrib.errors import ID_RE, ContribError
 from pav_graph.contrib.lock import corpus_lock
 from pav_graph.contrib.vocabulary import Vocabulary
@@ -55,14 +55,23 @@ def register_source(project: Project, sid: str, doc: Ingested, meta: SourceMeta)
         raise ContribError(f"--id {sid!r} is not a valid id",
                            f"use lower-case letters, digits and '-', e.g. '{casefile.slug(sid)}'",
                            usage=True)
-    text = doc.text
+    # control characters (a PDF's text layer has some) become spaces; form feeds start pages
+    text = yamlio.without_controls(doc.text, keep="\f")
+    for key in ("title", "publisher", "url", "date"):
+        if getattr(meta, key):
+            setattr(meta, key, yamlio.without_controls(getattr(meta, key)))
+    meta.authors = [yamlio.without_controls(a) for a in meta.authors]
+    if meta.description:
+        meta.description = tuple(yamlio.without_controls(d) for d in meta.description)
     meta_path = project.sources_dir / f"{sid}.yaml"
     text_path = project.sources_dir / "texts" / f"{sid}.txt"
     body = source_yaml(sid, doc, meta)
     problems = Problems()
-    import yaml
-
-    if not check_schema(meta_path, yaml.safe_load(body), "source", problems):
+    try:  # the strict loader every later command reads it with
+        data = yamlio.loads(body)
+    except yamlio.YamlError as exc:
+        raise ContribError(f"{meta_path.name}: {exc.message}", exc.fix, usage=True) from None
+    if not check_schema(meta_path, data, "source", problems):
         raise ContribError(f"{problems.items[0].message}", problems.items[0].fix, usage=True)
     same = collapse(text)
     with corpus_lock(project):

@@ -41,8 +41,10 @@ def decode_or_refuse(data: bytes, path: Path, encoding: str | None, declared: bo
         line = data.count(b"\n", 0, exc.start) + 1
         name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
         guess = guess_encoding(data)
+        from pav_graph.yamlio import encoding_hint
+
         how = (f"it looks like {guess}: pass --encoding {guess}" if guess and guess not in
-               ("utf-8", "ascii") else "save it as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 IN > OUT`)")
+               ("utf-8", "ascii") else f"save it as UTF-8 ({encoding_hint(data)})")
         said = " although the page declares it" if declared else ""
         raise IngestError(f"{path}:{line}: not {name} text{said} (byte 0x{data[exc.start]:02x})",
                           how) from None
@@ -67,7 +69,16 @@ def normal_text(text: str) -> str:
 
 def read_text(data: bytes, path: Path, encoding: str | None = None) -> list[list[str]]:
     """The pages of a text file, each a list of lines (one page when it has no form feeds)."""
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    head = data[:8192]
+    if encoding is None and b"\x00" in head and not head.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if max(odd, even) > 0.3 * len(head) / 2 and min(odd, even) < 0.05 * len(head) / 2:
+            order = "le" if odd > even else "be"  # "E\0e\0n\0" is little-endian
+            raise IngestError(f"{path}: UTF-16 text without a byte-order mark",
+                              f"pass --encoding utf-16-{order}")
+    if b"\x00" in head and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+            and (encoding or "").lower().replace("_", "-")[:6] not in ("utf-16", "utf-32"):
         raise IngestError(f"{path}: a binary file, not text",
                           "give a PDF, an HTML page or a plain-text (.txt) file")
     text = normal_text(decode_or_refuse(data, path, encoding))
