@@ -432,7 +432,7 @@ def test_clicking_a_node_opens_its_page(site, page):
 def test_search_finds_a_case_by_a_word_of_its_quote(site, page):
     # cases/maastricht-2025.yaml, finding onveilige-meldcultuur (essay-2025 lines 73-75):
     # "... uit angst de ervaring te bagatelliseren." — the word occurs in no other case file.
-    page.goto(url(site / "index.html"))
+    page.goto(url(site / "search.html"))
     page.fill("#q", "bagatelliseren")
     page.wait_for_selector("#search-results li")
     cases = page.eval_on_selector_all(
@@ -510,7 +510,7 @@ def test_injected_payload_does_not_run_and_shows_as_text(injected_site, page):
     tip = page.locator("div.vis-tooltip")
     assert "<img src=\"x\"" in tip.inner_text() and tip.locator("img, script, b").count() == 0
     # search results show the payload as text too
-    page.goto(url(injected_site / "index.html"))
+    page.goto(url(injected_site / "search.html"))
     page.fill("#q", "pwned")
     page.wait_for_selector("#search-results li")
     assert page.locator("#search-results img, #search-results b").count() == 0

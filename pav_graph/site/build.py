@@ -1,7 +1,8 @@
 """Write the static site: one page per case, concept and source, the home page and the graph.
 
 The site works from disk (``file://``) and over HTTP alike: all links are relative, all data is
-embedded in the pages as JSON (no ``fetch``), and every script and style sheet — vis-network
+embedded in the pages as JSON or, for the search index, in a script file next to them (no
+``fetch``, which ``file://`` pages may not use), and every script and style sheet — vis-network
 included, copied from the pyvis package with its licence — lives under ``assets/``. Nothing is
 requested from another host.
 
@@ -30,10 +31,9 @@ from markupsafe import Markup
 
 from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
-from pav_graph.site import graphs
+from pav_graph.site import graphs, search
 from pav_graph.site.data import STATUS, SiteData, load_site_data
 from pav_graph.site.passages import private_blocks
-from pav_graph.site.search import search_index
 
 MARKER = ".pav-graph-site"
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -238,6 +238,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
            kind_groups=[(k, grouped[k]) for k in dict.fromkeys(order) if k in grouped])
     render("sources.html", "sources.html", {"nl": "Bronnen", "en": "Sources"},
            source_list=list(data.sources.values()))
+    render("search.html", "search.html", {"nl": "Zoeken", "en": "Search"})
+    pages[search.FILE] = search.index_script(search.search_index(data, cite))
     for cid, case in data.cases.items():
         render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
                graph=graphs.case_ego(data, cid), finding_kinds=FINDING_KINDS,
@@ -265,7 +267,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         _swap(tmp, outdir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return SiteResult(outdir, len(pages), time.perf_counter() - t0, len(corpus["nodes"]),
+    return SiteResult(outdir, sum(p.endswith(".html") for p in pages), time.perf_counter() - t0,
+                      len(corpus["nodes"]),
                       corpus["aggregated"])
 
 
@@ -324,5 +327,4 @@ def _home(data: SiteData) -> dict:
         "pattern_options": options("pattern"), "risk_options": options("risk-factor"),
         "recurring": [{"id": c["id"], "kind": c["kind"], "n": counts[c["id"]]} for c in recurring],
         "max_recurring": max([counts[c["id"]] for c in recurring] or [1]),
-        "search_index": search_index(data),
     }

@@ -1,4 +1,4 @@
-/* pav-graph site: language switch, sortable/filterable case table, client-side search.
+/* pav-graph site: language switch and the sortable/filterable case table (search: search.js).
  * Loaded in <head> so the chosen language is applied before the page is painted.
  * Everything that comes from the data is put into the page with textContent, never innerHTML. */
 (function () {
@@ -90,109 +90,6 @@
     filter();
   }
 
-  /* ---------------------------------------------------------------- search */
-  function fold(text) {  // mirrors pav_graph.site.search.fold
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  var TYPES = {
-    "case": { order: 0, nl: "casus", en: "case" },
-    "concept": { order: 1, nl: "begrip", en: "concept" },
-    "actor": { order: 2, nl: "actor", en: "actor" },
-    "quote": { order: 3, nl: "citaat", en: "quote" }
-  };
-
-  function bilingual(tag, label, cls) {
-    var frag = document.createDocumentFragment();
-    ["nl", "en"].forEach(function (lang) {
-      var el = document.createElement(tag);
-      el.className = "l" + (cls ? " " + cls : "");
-      el.lang = lang;
-      el.textContent = label[lang] || label.nl || "";
-      frag.appendChild(el);
-    });
-    return frag;
-  }
-
-  function snippet(passages, tokens) {
-    for (var i = 0; i < passages.length; i++) {
-      var folded = fold(passages[i]);
-      var at = folded.indexOf(tokens[0]);
-      if (at < 0) continue;
-      var text = passages[i];
-      var start = Math.max(0, at - 70), end = Math.min(text.length, at + tokens[0].length + 90);
-      var p = document.createElement("span");
-      p.className = "snippet";
-      p.appendChild(document.createTextNode((start > 0 ? "…" : "") + text.slice(start, at)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(at, at + tokens[0].length);
-      p.appendChild(mark);
-      p.appendChild(document.createTextNode(text.slice(at + tokens[0].length, end) + (end < text.length ? "…" : "")));
-      return p;
-    }
-    return null;
-  }
-
-  function initSearch() {
-    var input = document.getElementById("q");
-    if (!input) return;
-    var index = window.pgReadJSON("search-index") || [];
-    index.forEach(function (e) {
-      e.s = fold([e.l.nl || "", e.l.en || ""].concat(e.p).join("\n"));
-      e.all = e.p.slice();
-    });
-    index.forEach(function (e) {  // a case is also found by the words of its quotes and actors
-      if (e.k === undefined || !index[e.k]) return;
-      index[e.k].s += "\n" + e.s;
-      index[e.k].all = index[e.k].all.concat(e.p);
-    });
-    var list = document.getElementById("search-results");
-    var status = document.getElementById("search-status");
-    var form = document.getElementById("search-form");
-    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
-    var timer = null;
-    function run() {
-      var tokens = fold(input.value).split(/\s+/).filter(Boolean);
-      list.textContent = "";
-      if (!tokens.length) { status.textContent = ""; status.removeAttribute("data-nl"); return; }
-      var hits = index.filter(function (e) {
-        return tokens.every(function (t) { return e.s.indexOf(t) >= 0; });
-      });
-      hits.sort(function (a, b) { return TYPES[a.t].order - TYPES[b.t].order; });
-      var shown = hits.slice(0, 60);
-      shown.forEach(function (e) {
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.href = window.pgRoot() + e.u;
-        a.appendChild(bilingual("span", e.l));
-        var badge = document.createElement("span");
-        badge.className = "badge t-" + e.t;
-        badge.appendChild(bilingual("span", TYPES[e.t]));
-        li.appendChild(badge);
-        li.appendChild(a);
-        if (e.c) {
-          var ctx = document.createElement("span");
-          ctx.className = "context";
-          ctx.appendChild(document.createTextNode(" — "));
-          ctx.appendChild(bilingual("span", e.c));
-          li.appendChild(ctx);
-        }
-        var snip = snippet(e.all, tokens);
-        if (snip) li.appendChild(snip);
-        list.appendChild(li);
-      });
-      var more = hits.length > shown.length ? " (" + shown.length + ")" : "";
-      status.setAttribute("data-nl", hits.length + " resultaten" + more);
-      status.setAttribute("data-en", hits.length + " results" + more);
-      status.textContent = status.getAttribute("data-" + window.pgLang());
-    }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(run, 120);
-    });
-    if (input.value) run();
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     applyLang(storedLang());
     var toggle = document.getElementById("lang-toggle");
@@ -202,6 +99,5 @@
       applyLang(lang);
     });
     initTable();
-    initSearch();
   });
 })();
