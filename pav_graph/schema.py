@@ -289,8 +289,14 @@ SOURCE_SCHEMA = {
                 "additionalProperties": False,
             },
         },
+        "title_known": {"type": "boolean",
+                        "description": "the title is the document's own (not one we gave it)"},
+        **{key: {**TEXT, "description": "why the field is empty or how it was decided"}
+           for key in ("title_note", "year_note", "date_note", "authors_note", "publisher_note",
+                       "url_note")},
     },
     "required": ["id", "text", "type"],
+    "additionalProperties": False,  # a typo (`ulr:`) is reported, not silently ignored
 }
 
 SCHEMA_FILES = {"case.schema.json": CASE_SCHEMA, "concept.schema.json": CONCEPT_SCHEMA}

@@ -760,3 +760,15 @@ def test_source_add_turns_control_characters_into_spaces(corpus_copy: Path,
     assert stored == "Pagina  [31meen.\n\x0cPagina twee .\n", repr(stored)
     assert "Titel" in (corpus_copy / "sources" / "rapport.yaml").read_text(encoding="utf-8")
     assert pav(corpus_copy, "validate").code == 0
+
+@pytest.mark.parametrize("field,expect", [("ulr", "did you mean 'url'"),
+                                          ("titel", "did you mean 'title'"),
+                                          ("year_notes", "did you mean 'year_note'")])
+def test_source_files_refuse_unknown_fields(field: str, expect: str, corpus_copy: Path) -> None:
+    """A misspelled field in sources/*.yaml was ignored (a `ulr:` left the source without its
+    address); now it is a problem with its place, like in a case file."""
+    path = corpus_copy / "sources" / "betrekkingen-2004.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"{field}: x\n", encoding="utf-8")
+    run = pav(corpus_copy, "validate")
+    assert_clean_refusal(run, "betrekkingen-2004.yaml", f"unknown field '{field}'")
+    assert expect in run.out

@@ -262,3 +262,16 @@ def test_concurrent_adds_of_the_same_id_keep_one(corpus_copy: Path, tmp_path: Pa
     assert any("already exists" in o for o in outputs)
     placed = (corpus_copy / "cases" / "proef-casus.yaml").read_text(encoding="utf-8")
     assert ("variant 0" in placed) != ("variant 1" in placed)
+
+
+def test_site_on_a_full_disk_names_the_path(corpus_copy: Path, tmp_path: Path) -> None:
+    """A full disk fails in write(), whose error names no file: the message still says where
+    the site was going, and nothing is left behind."""
+    build_dir = tmp_path / "build"
+    assert pav(corpus_copy, "build", "-q", "--no-reason", "--no-shacl",
+               build_dir=build_dir).code == 0
+    disk = tmp_path / "disk"
+    with mounted(["-t", "tmpfs", "-o", "size=1m", "tmpfs"], disk):
+        run = pav(corpus_copy, "site", str(disk / "site"), build_dir=build_dir)
+        assert_one_line_error(run, str(disk / "site"), "space")
+        assert os.listdir(disk) == []

@@ -51,17 +51,17 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool, site_url
         if fmt is None:
             raise click.UsageError(f"cannot tell the format from {out.name!r}: pass --format "
                                    f"({'|'.join(FORMATS)})")
-    from pav_graph.cli.common import refuse_corpus_target
+    from pav_graph.cli.common import os_error, refuse_corpus_target
+    from pav_graph.outputs import OutputError, describe, resolve_output
 
+    try:  # symbolic links are written through; devices and wrong kinds refused (outputs.py)
+        real, info = resolve_output(out, "directory" if fmt == "csv" else "file")
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
     refuse_corpus_target(ctx, out)
-    if out.exists() and not force:
-        what = "directory" if out.is_dir() else "file"
-        raise click.UsageError(f"{out} exists ({what}); pass --force to replace it, "
-                               "or choose another OUT")
-    if fmt != "csv" and out.is_dir():
-        raise click.UsageError(f"{out} is a directory; --format {fmt} writes one file")
-    if fmt == "csv" and out.exists() and not out.is_dir():
-        raise click.UsageError(f"{out} is a file; --format csv writes a directory")
+    if info is not None and not force:
+        raise click.UsageError(f"{describe(out, real, info)} exists; pass --force to replace "
+                               "it, or choose another OUT")
     store = _open_store(ctx, build_dir)
     from pav_graph.export import export as do_export
 
@@ -71,10 +71,11 @@ def export(ctx: click.Context, out: Path, fmt: str | None, force: bool, site_url
     if site_url and not site_url.endswith("/"):
         site_url += "/"
     try:
-        written = do_export(store, fmt, out, replace=force, site_url=site_url)
+        written = do_export(store, fmt, real, replace=force, site_url=site_url)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {written.summary} to {written.path}")
+        raise os_error(exc, real) from None
+    click.echo(f"wrote {written.summary} to {out}" + (f" ({real})" if real != out.absolute()
+                                                       else ""))
 
 
 def _open_store(ctx: click.Context, build_dir: Path | None):

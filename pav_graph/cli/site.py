@@ -24,15 +24,24 @@ def site(ctx: click.Context, outdir: Path) -> None:
       pav-graph site site/
       xdg-open site/index.html
     """
+    from pav_graph.cli.common import os_error
+    from pav_graph.outputs import OutputError, resolve_output
     from pav_graph.site import SiteError, build_site
 
     project = project_from(ctx)
+    try:  # a symbolic link to a directory is written through (outputs.py)
+        real, _ = resolve_output(outdir, "directory")
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
     refuse_corpus_target(ctx, outdir)
     store = built_store(ctx)
     try:
-        result = build_site(store, project, outdir)
+        result = build_site(store, project, real)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk fails in write(), whose error names no file
+        raise os_error(OSError(exc.errno, exc.strerror, str(outdir)),
+                       doing="write the site to") from None
     graph = f"{result.graph_nodes} nodes" + (" (aggregated)" if result.aggregated else "")
     echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s; corpus graph: "
              f"{graph}. Open {outdir / 'index.html'} in a browser.")
