@@ -21,15 +21,17 @@ site: install
 	@echo "Open site/index.html in a browser, or run: $(BIN)/pav-graph serve"
 
 # Browser tests need Debian's chromium, terminal tests tmux, the FollowTheMoney check
-# libicu-dev (for PyICU). As root we install them (CI runs as root); elsewhere those tests
-# are skipped with a reason.
-APT_TEST_DEPS := chromium tmux libicu-dev pkg-config
+# libicu-dev (for PyICU), the four-engine parity and push tests Virtuoso 7 (the tests start
+# their own server on loopback; the package's service is not used). As root we install them
+# (CI runs as root); elsewhere those tests are skipped with a reason.
+APT_TEST_DEPS := chromium tmux libicu-dev pkg-config virtuoso-opensource-7
 test-deps: install
-	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null || ! dpkg -s libicu-dev >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null || ! dpkg -s libicu-dev >/dev/null 2>&1 \
+	    || ! command -v virtuoso-t >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_TEST_DEPS) >/dev/null) \
 	      || { echo "could not install $(APT_TEST_DEPS)"; [ -z "$$CI" ] || exit 1; }; \
-	  else echo "some of $(APT_TEST_DEPS) missing: browser/terminal/FtM tests will be skipped"; fi; \
+	  else echo "some of $(APT_TEST_DEPS) missing: browser/terminal/FtM/Virtuoso tests will be skipped"; fi; \
 	fi
 	@$(BIN)/python -c "import followthemoney" 2>/dev/null || $(BIN)/pip install --quiet -e '.[test,ftm]' \
 	  || { echo "followthemoney not installed: the FtM check will be skipped"; [ -z "$$CI" ] || exit 1; }

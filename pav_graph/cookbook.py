@@ -192,6 +192,27 @@ Measured on 10,000 synthetic cases (docs/benchmarks.md); on the 34 real cases an
   see `thin-evidence`), so that the engine looks up the rest for the rows that pass only. A
   parameter there is below the outer group, out of reach of a `VALUES` block: keep it inside
   `FILTER` so that `pav-graph query` writes it as a constant.
+
+### Writing your own queries so every engine gives the same answer
+
+The library runs unchanged, with equal rows in the same order, on pyoxigraph, Oxigraph server,
+Virtuoso 7 and rdflib (`tests/test_engine_parity.py`; what each engine does differently is in
+[triple-stores.md](triple-stores.md)). The rules it follows:
+
+- End with a complete `ORDER BY`: keys until no two different rows tie (add `?locator`,
+  `STR(?quote)` after `?line`). Engines order tied rows differently.
+- Sort every `GROUP_CONCAT` list: concatenate from an ordered sub-select that has one row per
+  item, `{{ SELECT DISTINCT ?group ?item WHERE {{ … }} ORDER BY ?item }}`, and group over that
+  sub-select alone (a pattern joined next to it may reorder the rows). Two lists in one row
+  need one such sub-select each (see `patterns-across-levels`). `pav-graph query` binds a
+  parameter used only inside a sub-select there.
+- Divide as decimals: `xsd:decimal(?count) / ?total`. Virtuoso divides two integers as integers.
+- `ORDER BY` a plain variable, not an expression of aggregates of the same query (Virtuoso:
+  SP031): aggregate in a sub-select and order outside it.
+- `STR()` a language-tagged literal before `GROUP_CONCAT` (Virtuoso drops the tag, Oxigraph
+  keeps it) and before ordering by it.
+- No `SELECT DISTINCT` sub-selects nested inside a sub-select of a grouped query: Virtuoso 7 lost
+  groups with them; make the inner sub-selects plain and put one `DISTINCT` around them.
 """
 
 

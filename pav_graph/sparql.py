@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from pav_graph import engines
 from pav_graph.rdf import PREFIXES
 
 
@@ -85,24 +86,65 @@ def bind_values(text: str, bindings: dict[str, str], *, inline: bool = True) -> 
 
     A parameter that occurs only inside FILTER expressions is replaced there by its value
     (:func:`inline_filter_parameters`). Others get an inline ``VALUES`` block opening the
-    outermost WHERE group. A trailing ``VALUES`` clause would be simpler, but SPARQL 1.1
-    (§18.2.4.3) joins it only after FILTER, GROUP BY and HAVING, so a parameter used in a FILTER
-    would match nothing. Comment lines are skipped when looking for WHERE; without one, the
-    clause goes at the end.
+    outermost WHERE group, or the WHERE group of the innermost sub-select that holds every use
+    of the parameter (so that the sub-select starts from the given value). A trailing
+    ``VALUES`` clause would be simpler, but SPARQL 1.1 (§18.2.4.3) joins it only after FILTER,
+    GROUP BY and HAVING, so a parameter used in a FILTER would match nothing. Comments are
+    skipped when looking for WHERE; without one, the clause goes at the end.
     """
     if inline:
         text, bindings = inline_filter_parameters(text, bindings)
     if not bindings:
         return text
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            m = _WHERE.search(line)
-            if m:
-                at = offset + m.end()
-                return text[:at] + values_clause(bindings) + text[at:]
-        offset += len(line)
-    return text + values_clause(bindings)
+    masked = _masked(text)
+    outer = _WHERE.search(masked)
+    if outer is None:
+        return text + values_clause(bindings)
+    # Each parameter goes to the innermost sub-select whose WHERE group holds all its uses in
+    # graph patterns, else to the outer WHERE. Uses in a projection, GROUP BY or ORDER BY do
+    # not count: a value bound inside flows out through the sub-select's projection.
+    levels = [(0, len(masked), outer.end() - 1)] + _subselect_groups(masked)
+    clauses = []
+    for start, end, group in levels:
+        close = _closing(masked, group)
+        clauses += [(start, group), (close, end)]
+    places: dict[int, dict[str, str]] = {}
+    for name, term in bindings.items():
+        uses = [m.start() for m in re.finditer(rf"[?$]{re.escape(name)}(?![\w])", masked)
+                if not any(a <= m.start() < b for a, b in clauses)]
+        inner = [(a, b, g) for a, b, g in levels[1:] if uses and all(a <= u < b for u in uses)]
+        at = min(inner, key=lambda s: s[1] - s[0])[2] + 1 if inner else outer.end()
+        places.setdefault(at, {})[name] = term
+    for at in sorted(places, reverse=True):
+        text = text[:at] + values_clause(places[at]) + text[at:]
+    return text
+
+
+_SUBSELECT = re.compile(r"\{\s*SELECT\b", re.IGNORECASE)
+
+
+def _closing(masked: str, opening: int) -> int:
+    """The position of the brace that closes the one at ``opening``."""
+    depth = 0
+    for at in range(opening, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[at], 0)
+        if depth == 0:
+            return at
+    return len(masked)
+
+
+def _subselect_groups(masked: str) -> list[tuple[int, int, int]]:
+    """(start, end, group) of every sub-select ``{ SELECT … WHERE { … } … }``, ``group`` being
+    where its WHERE group opens. A parameter used only inside one is bound there: a ``VALUES``
+    block outside would be joined only after the sub-select had been evaluated for every value
+    (and, in some engines, would lose the order of an ordered sub-select)."""
+    spans = []
+    for m in _SUBSELECT.finditer(masked):
+        end = _closing(masked, m.start())
+        group = masked.find("{", m.end(), end)
+        if group > 0:
+            spans.append((m.start() + 1, end, group))
+    return spans
 
 
 def _masked(text: str) -> str:
@@ -202,14 +244,14 @@ def select_remote(endpoint: str, query: str, bindings: dict[str, str] | None = N
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = json.load(response)
     except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
-        raise EndpointError(f"{endpoint} answered {exc.code} {exc.reason}: "
-                            f"{detail[0] if detail else ''}") from None
+        raise EndpointError(_refusal(exc, endpoint)) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"cannot reach {endpoint}: {reason}") from None
+        raise EndpointError(f"cannot reach {engines.engine(None, endpoint)} at {endpoint}: "
+                            f"{reason}; is it running, and is the URL right?") from None
     except ValueError:
-        raise EndpointError(f"{endpoint} did not answer SPARQL JSON results") from None
+        raise EndpointError(f"{endpoint} did not answer SPARQL JSON results; is it a SPARQL query "
+                            f"endpoint? ({engines.query_paths()})") from None
     variables = data["head"]["vars"]
     rows = []
     for b in data["results"]["bindings"]:
@@ -223,6 +265,28 @@ def select_remote(endpoint: str, query: str, bindings: dict[str, str] | None = N
                 row[v] = Term(x["value"], kind, x.get("xml:lang"), x.get("datatype"))
         rows.append(row)
     return Result(variables, rows)
+
+
+def _refusal(exc: urllib.error.HTTPError, endpoint: str) -> str:
+    """One line for an endpoint's error answer: which engine, what it said, what to do."""
+    who = engines.engine(exc.headers.get("Server") if exc.headers else None, endpoint)
+    try:
+        said = engines.detail(exc.read(2000))
+    except OSError:
+        said = ""
+    said = f": {said}" if said else ""
+    if exc.code == 400:
+        return (f"{who} at {endpoint} rejected the query (HTTP 400{said}); this engine does not "
+                "accept it as written: see 'What each engine does differently' in "
+                "docs/triple-stores.md")
+    if exc.code in (401, 403):
+        return (f"{who} at {endpoint} refused the query (HTTP {exc.code}{said}); use its public "
+                f"query endpoint ({engines.query_paths()})")
+    if exc.code in (404, 405, 406):
+        return (f"no SPARQL query endpoint at {endpoint} (HTTP {exc.code}{said}); check --endpoint "
+                f"({engines.query_paths()})")
+    return (f"{who} at {endpoint} failed on the query (HTTP {exc.code}{said}); see the store's "
+            "log, or ask for fewer rows (LIMIT)")
 
 
 def sparql_iri(iri: str) -> str:

@@ -87,3 +87,15 @@ def corpus_copy(tmp_path, project_root) -> Path:
         if src.exists():
             shutil.copytree(src, dest / name)
     return dest
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory, session_build_dir):
+    """A real Virtuoso 7 on loopback (tests/virtuoso_server.py), started once per session; its
+    bulk loader may read the session's build directory."""
+    from virtuoso_server import virtuoso_server
+
+    directory = tmp_path_factory.mktemp("virtuoso")
+    with open(directory.parent / f"{directory.name}.log", "wb") as log, \
+            virtuoso_server(directory / "db", log, allowed=[session_build_dir]) as server:
+        yield server

@@ -79,34 +79,6 @@ def test_every_example_runs_through_the_cli(name, built, runner, cli):
     assert isinstance(rows, list) and rows, f"{name}: the example gives no rows"
 
 
-@pytest.fixture(scope="module")
-def rdflib_graph(built):
-    import rdflib
-
-    return rdflib.Graph().parse(str(built.directory / "graph.nt"), format="nt")
-
-
-def _normalised(rows) -> list[tuple]:
-    """Rows as comparable tuples; GROUP_CONCAT lists are sorted (their order is up to the engine)."""
-    def cell(value) -> tuple:
-        text = "" if value is None else str(value)
-        return tuple(sorted(part for chunk in text.split(" | ") for part in chunk.split(", ")))
-    return sorted(tuple(cell(v) for v in row) for row in rows)
-
-
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_rdflib_gives_the_same_answer_as_oxigraph(name, store, rdflib_graph):
-    """Every library query is portable: rdflib (pure Python, another SPARQL implementation)
-    answers it with the rows pyoxigraph gives, up to the order inside GROUP_CONCAT lists."""
-    query = LIBRARY[name]
-    given = dict(re.findall(r"--param\s+([\w-]+)=(\S+)", query.example))
-    text = querylib.render(query.sparql, querylib.bind(query, given))
-    oxi = select_local(store, text)
-    theirs = rdflib_graph.query(text)
-    assert [str(v) for v in theirs.vars] == oxi.variables
-    assert _normalised(list(theirs)) == _normalised([[r[v] for v in oxi.variables] for r in oxi.rows])
-
-
 def test_outcomes_of_applied_interventions_are_listed(store):
     rows = {r["intervention"]: r for r in ask(store, "interventions-applied-vs-recommended")}
     # betrekkingen-2004 (the study's own outcome): an exploratory report that made the NRC front
