@@ -90,6 +90,86 @@
     filter();
   }
 
+  /* ---------------------------------------------------------------- long pages
+   * Each section of a case or concept page can be collapsed by its heading (a disclosure
+   * button with aria-expanded); a link to anything inside a collapsed section opens it first.
+   * The table of contents marks the section being read. */
+  function setOpen(section, open) {
+    var button = section.querySelector(":scope > h2 .fold");
+    if (!button) return;
+    Array.prototype.forEach.call(section.children, function (child) {
+      if (child.tagName !== "H2") child.hidden = !open;
+    });
+    section.classList.toggle("folded", !open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function reveal(id) {
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var section = target.closest("section.foldable");
+    if (section && section.classList.contains("folded")) {
+      setOpen(section, true);
+      target.scrollIntoView();
+    }
+  }
+
+  function initSections() {
+    var article = document.querySelector("article.collapsible");
+    if (!article) return;
+    var sections = article.querySelectorAll("section");
+    Array.prototype.forEach.call(sections, function (section) {
+      var h = section.querySelector(":scope > h2");
+      if (!h) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "fold";
+      button.setAttribute("aria-expanded", "true");
+      while (h.firstChild) button.appendChild(h.firstChild);
+      h.appendChild(button);
+      section.classList.add("foldable");
+      button.addEventListener("click", function () {
+        setOpen(section, button.getAttribute("aria-expanded") !== "true");
+      });
+    });
+    document.querySelectorAll("[data-sections]").forEach(function (b) {
+      b.parentNode.hidden = false;
+      b.addEventListener("click", function () {
+        var open = b.getAttribute("data-sections") === "expand";
+        document.querySelectorAll("section.foldable").forEach(function (sec) { setOpen(sec, open); });
+      });
+    });
+    document.addEventListener("click", function (ev) {  // in-page links into a folded section
+      var a = ev.target.closest && ev.target.closest('a[href^="#"]');
+      if (a) reveal(decodeURIComponent(a.getAttribute("href").slice(1)));
+    }, true);
+    window.addEventListener("hashchange", function () { reveal(decodeURIComponent(location.hash.slice(1))); });
+    reveal(decodeURIComponent(location.hash.slice(1)));
+  }
+
+  function initToc() {
+    var links = document.querySelectorAll(".toc a[href^='#']");
+    if (!links.length) return;
+    var targets = Array.prototype.map.call(links, function (a) {
+      return document.getElementById(a.getAttribute("href").slice(1));
+    });
+    var pending = false;
+    function mark() {
+      pending = false;
+      var current = -1;
+      targets.forEach(function (t, i) {
+        if (t && t.offsetParent !== null && t.getBoundingClientRect().top < 120) current = i;
+      });
+      links.forEach(function (a, i) {
+        if (i === current) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+      });
+    }
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(mark); }
+    }, { passive: true });
+    mark();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     applyLang(storedLang());
     var toggle = document.getElementById("lang-toggle");
@@ -99,5 +179,7 @@
       applyLang(lang);
     });
     initTable();
+    initSections();
+    initToc();
   });
 })();
