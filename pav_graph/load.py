@@ -193,6 +193,52 @@ def read_corpus_file(project: Project, path: Path, kind: str, problems: Problems
 NOTE_KEYS = ("title_note", "year_note", "date_note", "authors_note", "publisher_note", "url_note")
 
 
+def isbn_ok(isbn: str) -> bool:
+    """Is the check digit of an ISBN-10 or ISBN-13 right (hyphens and spaces ignored)?"""
+    digits = isbn.replace("-", "").replace(" ", "").upper()
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        return sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits)) % 10 == 0
+    return False
+
+
+def _check_public_ids(path: Path, data: dict, source: Source, problems: Problems) -> None:
+    """A source's public address, DOI and ISBN, when its metadata gives them: the site shows
+    them as links, so a wrong one would send readers elsewhere. Never filled in by guessing."""
+    url = data.get("url")
+    if url and not str(url).startswith(("http://", "https://")):
+        problems.add(path, f"url {url!r} is not a web address",
+                     "give the full address starting with https:// (or leave `url:` out)",
+                     path=("url",))
+    elif url:
+        source.url = str(url)
+    doi = data.get("doi")
+    if doi:
+        doi = str(doi).strip()
+        for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+            if doi.lower().startswith(prefix):
+                problems.add(path, f"doi {doi!r} includes {prefix!r}",
+                             f"write only the DOI itself: doi: {doi[len(prefix):]}", path=("doi",))
+                break
+        else:
+            if re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+                source.doi = doi
+            else:
+                problems.add(path, f"doi {doi!r} is not a DOI",
+                             "a DOI starts with 10. and a slash follows the registrant, "
+                             "e.g. 10.1000/xyz123", path=("doi",))
+    isbn = data.get("isbn")
+    if isbn:
+        if isbn_ok(str(isbn)):
+            source.isbn = str(isbn)
+        else:
+            problems.add(path, f"isbn {isbn!r} has a wrong check digit or length",
+                         "copy the ISBN exactly as printed in the book (10 or 13 digits)",
+                         path=("isbn",))
+
+
 def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in sorted(project.sources_dir.glob("*.yaml")):
@@ -226,6 +272,7 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
             quotes=data.get("quotes") or "exact", pages=data.get("pages"),
         )
         source = sources[data["id"]]
+        _check_public_ids(path, data, source, problems)
         if source.pages is not None and source.pages != source.text.page_count:
             problems.add(path, f"`pages: {source.pages}` but {data['text']} has "
                          f"{source.text.page_count} page(s)", "set `pages:` to the number of "

@@ -29,6 +29,8 @@ class Source:
     path: Path | None = None
     url: str | None = None
     date: str | None = None
+    doi: str | None = None  # as printed, e.g. 10.1000/xyz123 (shown as a https://doi.org/ link)
+    isbn: str | None = None  # as printed; the loader checks the check digit
     quotes: str = "exact"  # "normalised": quotes may match under pav_graph.ingest.match's rules
     pages: int | None = None  # set for a source with pages: evidence may cite page + lines in it
     redactions: list = field(default_factory=list)  # pav_graph.privacy.Redaction

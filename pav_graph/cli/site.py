@@ -11,8 +11,12 @@ from pav_graph.cli.common import built_store, echo_err, project_from, refuse_cor
 
 @click.command()
 @click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--base-url", default="", metavar="URL",
+              help="Where the site will be published (e.g. https://example.org/pav-graph/): "
+                   "permalinks in citations, downloads and embed snippets become absolute. "
+                   "Served by `pav-graph serve`, citations use the served address anyway.")
 @click.pass_context
-def site(ctx: click.Context, outdir: Path) -> None:
+def site(ctx: click.Context, outdir: Path, base_url: str) -> None:
     """Write the browsable static site (Dutch first, English switch) to OUTDIR.
 
     The site works opened from disk and served over HTTP, with no request to any other host.
@@ -22,6 +26,7 @@ def site(ctx: click.Context, outdir: Path) -> None:
     \b
     Examples:
       pav-graph site site/
+      pav-graph site --base-url https://example.org/pav-graph/ public/
       xdg-open site/index.html
     """
     from pav_graph.cli.common import os_error
@@ -34,9 +39,15 @@ def site(ctx: click.Context, outdir: Path) -> None:
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
     refuse_corpus_target(ctx, outdir)
+    from pav_graph.site.build import check_base_url
+
+    try:
+        base_url = check_base_url(base_url)
+    except SiteError as exc:
+        raise click.UsageError(str(exc)) from None
     store = built_store(ctx)
     try:
-        result = build_site(store, project, real)
+        result = build_site(store, project, real, base_url=base_url)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:  # a full disk fails in write(), whose error names no file

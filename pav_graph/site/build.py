@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
-from pav_graph.site import graphs, search
+from pav_graph.site import downloads, embed, graphs, search
 from pav_graph.site.data import STATUS, SiteData, load_site_data
 from pav_graph.site.passages import private_blocks
 
@@ -194,11 +194,24 @@ def vis_licence(vis: Path) -> str:
             "under the MIT License.\n\n" + header + "\n\n" + MIT)
 
 
-def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: None) -> SiteResult:
+def check_base_url(base_url: str) -> str:
+    """The published address of the site, ending in ``/``, or "" (links stay relative)."""
+    if not base_url:
+        return ""
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        raise SiteError(f"--base-url {base_url}: give the full address of the published site, "
+                        "e.g. https://example.org/pav-graph/")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: None,
+               base_url: str = "") -> SiteResult:
     """Write the site for the built ``store`` of ``project`` (source texts come from its
-    ``sources/``) to ``outdir``."""
+    ``sources/``) to ``outdir``. With ``base_url`` (where the site will be published) the
+    permalinks in citations, downloads and embed snippets are absolute."""
     t0 = time.perf_counter()
     outdir = Path(outdir)
+    base_url = check_base_url(base_url)
     prepare_outdir(outdir)
     data = load_site_data(store, _source_models(project))
     _check_ids(data)
@@ -218,11 +231,14 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         "statuses": {k: {"nl": nl, "en": en} for k, (nl, en) in STATUS.items()},
         "stats": {"cases": len(data.cases), "concepts": len(data.concepts),
                   "sources": len(data.sources)},
+        "base_url": base_url,
     }
-    pages: dict[str, str] = {}
+    pages: dict[str, str | bytes] = {}
 
     def render(path: str, template: str, title: dict, graphs_on_page: bool = False, **ctx) -> None:
         root = "../" * path.count("/")
+        if ctx.get("inline") and base_url:  # a file to copy anywhere: its links go to the site
+            root = base_url
         pages[path] = env.get_template(template).render(
             **common, **ctx, root=root, title=title, graphs=graphs_on_page)
 
@@ -240,10 +256,30 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
            source_list=list(data.sources.values()))
     render("search.html", "search.html", {"nl": "Zoeken", "en": "Search"})
     pages[search.FILE] = search.index_script(search.search_index(data, cite))
+    turtle = downloads.case_subgraphs(store, data.cases)
+    inline = embed.inline_assets(vis_network_dir())
+    embed_caption = {"nl": "De casus met zijn begrippen, bronnen en vergelijkbare casussen.",
+                     "en": "The case with its concepts, sources and similar cases."}
     for cid, case in data.cases.items():
+        ego = graphs.case_ego(data, cid)
+        snippet = embed.iframe_snippet(f"{base_url or '../'}embed/cases/{cid}.html",
+                                       case["label"]["nl"])
         render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
-               graph=graphs.case_ego(data, cid), finding_kinds=FINDING_KINDS,
-               period=period_text(case["start"], case["end"]))
+               graph=ego, finding_kinds=FINDING_KINDS,
+               period=period_text(case["start"], case["end"]), embed_snippet=snippet)
+        record = downloads.case_record(case, data.concepts, base_url)
+        pages[f"cases/{cid}.json"] = downloads.record_json(record)
+        pages[f"cases/{cid}.csv"] = downloads.record_csv(record)
+        pages[f"cases/{cid}.ttl"] = turtle[cid]
+        render(f"embed/cases/{cid}.html", "embed.html", case["label"], True, graph=ego, gid="ego",
+               caption=embed_caption, inline=None,
+               page_url=f"{base_url or '../../'}cases/{cid}.html")
+    corpus_caption = {"nl": "Casussen, de begrippen waaraan ze gekoppeld zijn en hun bronnen.",
+                      "en": "Cases, the concepts they are linked to, and their sources."}
+    for name, inlined in (("graph.html", None), ("graph-standalone.html", inline)):
+        render(f"embed/{name}", "embed.html", {"nl": "De hele graaf", "en": "The whole graph"},
+               True, graph=corpus, gid="corpus", caption=corpus_caption, inline=inlined,
+               page_url=f"{base_url or '../'}graph.html")
     for cid, c in data.concepts.items():
         render(f"concepts/{cid}.html", "concept.html", c["label"], True, c=c,
                graph=graphs.concept_ego(data, cid))
@@ -260,7 +296,10 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         for path, html in pages.items():
             target = tmp / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            if isinstance(html, bytes):
+                target.write_bytes(html)
+            else:
+                target.write_text(html, encoding="utf-8")
         copy_assets(tmp)
         (tmp / MARKER).write_text("written by `pav-graph site`; the whole directory is replaced "
                                   "when the site is generated again\n", encoding="utf-8")

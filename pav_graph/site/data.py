@@ -305,6 +305,7 @@ def _sources(models: dict[str, Source], cases: dict[str, dict], concepts: dict[s
         out[sid] = {"id": sid, "title": s.title, "authors": s.authors, "year": s.year,
                     "publisher": s.publisher, "type": s.type, "language": s.language,
                     "description": s.description, "notes": s.notes,
+                    "url": s.url, "doi": s.doi, "isbn": s.isbn, "date": s.date,
                     "text_file": s.text_path.name, "lines": s.text.lines, "citations": [],
                     "redactions": s.redactions}
     for case in cases.values():

@@ -170,6 +170,43 @@
     mark();
   }
 
+  /* ---------------------------------------------------------------- copy to the clipboard */
+  window.pgCopy = function (text, status) {
+    function done(ok) {
+      if (!status) return;
+      var nl = ok ? "Gekopieerd." : "Kopiëren lukte niet: selecteer de tekst.";
+      var en = ok ? "Copied." : "Could not copy: select the text.";
+      status.setAttribute("data-nl", nl);
+      status.setAttribute("data-en", en);
+      status.textContent = window.pgLang() === "en" ? en : nl;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      return;
+    }
+    var area = document.createElement("textarea");  // file:// pages: the older way
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    done(ok);
+  };
+
+  function initCopy() {
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var source = document.getElementById(b.getAttribute("data-copy"));
+        var status = b.parentNode.querySelector(".copied");
+        if (source) window.pgCopy(source.textContent, status);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     applyLang(storedLang());
     var toggle = document.getElementById("lang-toggle");
@@ -179,6 +216,7 @@
       applyLang(lang);
     });
     initTable();
+    initCopy();
     initSections();
     initToc();
   });

@@ -1,0 +1,147 @@
+"""What each case page offers for download: its data as JSON and CSV, its subgraph as Turtle.
+
+A journalist or researcher who wants the quotes of one case in a spreadsheet should not need
+SPARQL. The files sit next to the page (``cases/<id>.json``, ``.csv``, ``.ttl``) and come from
+the same store as the page, so they say exactly what the page shows: every claim with its id,
+qualifiers and page anchor, every quote with its id, source and lines.
+
+URLs in the files are the claim's permalink: relative to the site root (``cases/<id>.html#...``),
+or absolute when the site is written with ``--base-url``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from pav_graph.rdf import ID, PREFIXES
+
+GROUPS = (("findings", "finding"), ("relations", "relation"), ("interventions", "intervention"),
+          ("events", "event"))
+CSV_COLUMNS = ["case", "claim", "kind", "concept", "concept_label_nl", "concept_label_en",
+               "label_nl", "label_en", "stance", "basis", "voice", "counts", "attributed_to_nl",
+               "attributed_to_en", "quote_id", "quote", "source", "first_line", "last_line",
+               "page", "url"]
+
+
+def _both(nl, en) -> dict | None:
+    if not nl and not en:
+        return None
+    return {"nl": nl or en, "en": en or nl}
+
+
+def claim_anchor(item: dict) -> str:
+    return item.get("key") or item["anchor"]
+
+
+def quote_anchor(item: dict, ev: dict) -> str:
+    """A quote's own id (``<claim>-q-<source>-<first>-<last>``), or its claim's when the store
+    predates quote ids."""
+    return ev.get("id") or claim_anchor(item)
+
+
+def case_record(case: dict, concepts: dict, base: str = "") -> dict:
+    """The case as plain data: metadata, actors, and every claim with its quotes."""
+    d = case["detail"]
+    page = f"{base}cases/{case['id']}.html"
+    actors = [{"id": a["anchor"], "label": _both(a.get("label"), a.get("label_en")),
+               "role": a.get("role"), "organisation": a.get("organisation")} for a in d["actors"]]
+    claims = []
+    for group, kind in GROUPS:
+        for item in d[group]:
+            cid = item.get("cid")
+            concept = concepts.get(cid) if cid else None
+            claim = {
+                "id": claim_anchor(item), "kind": kind, "concept": cid,
+                "concept_label": concept["label"] if concept else None,
+                "label": _both(item.get("label"), item.get("label_en")),
+                "stance": item.get("stance") or "states", "basis": item.get("basis") or "manifest",
+                "voice": item.get("voice") or "author",
+                "counts": item.get("standing", "counts") == "counts",
+                "attributed_to": _both(item.get("attributed"), item.get("attributed_en")),
+                "note": _both(item.get("note"), item.get("note_en")),
+                "url": f"{page}#{claim_anchor(item)}",
+                "evidence": [{"id": ev.get("id"), "quote": ev["quote"], "lang": ev.get("lang") or "nl",
+                              "source": ev["source"], "first_line": ev["first_line"],
+                              "last_line": ev["last_line"], "page": ev.get("page"),
+                              "url": f"{page}#{quote_anchor(item, ev)}"}
+                             for ev in item["evidence"]],
+            }
+            if kind == "intervention":
+                claim["status"] = item.get("status")
+            if kind == "event":
+                claim["date"] = item.get("date")
+            if kind == "relation":
+                claim["from"] = (item.get("from_actor") or {}).get("anchor")
+                claim["to"] = (item.get("to_actor") or {}).get("anchor")
+            claims.append(claim)
+    return {
+        "id": case["id"], "label": case["label"], "summary": case["summary"],
+        "period": {"start": case["start"], "end": case["end"]},
+        "levels": [lv[0] for lv in case["levels"]],
+        "organisations": [o["name"] for o in d["organisations"]],
+        "sources": case["sources"], "url": page, "iri": d["iri"],
+        "actors": actors, "claims": claims,
+        "patterns": [p["id"] for p in case["patterns"]],
+    }
+
+
+def record_json(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+
+def record_csv(record: dict) -> str:
+    """One row per quote (a claim with two quotes has two rows)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for c in record["claims"]:
+        label, clabel, att = c["label"] or {}, c["concept_label"] or {}, c["attributed_to"] or {}
+        for ev in c["evidence"]:
+            writer.writerow({
+                "case": record["id"], "claim": c["id"], "kind": c["kind"], "concept": c["concept"],
+                "concept_label_nl": clabel.get("nl"), "concept_label_en": clabel.get("en"),
+                "label_nl": label.get("nl"), "label_en": label.get("en"), "stance": c["stance"],
+                "basis": c["basis"], "voice": c["voice"], "counts": str(c["counts"]).lower(),
+                "attributed_to_nl": att.get("nl"), "attributed_to_en": att.get("en"),
+                "quote_id": ev["id"], "quote": ev["quote"], "source": ev["source"],
+                "first_line": ev["first_line"], "last_line": ev["last_line"], "page": ev["page"],
+                "url": ev["url"]})
+    return out.getvalue()
+
+
+def case_subgraphs(store: ox.Store, case_ids) -> dict[str, bytes]:
+    """Each case's own triples in Turtle: the case node, every node under its IRI (claims,
+    quotes, actors, pattern matches) and its organisations. One pass over the store."""
+    prefix, org_prefix = f"{ID}case/", f"{ID}org/"
+    has_org = "https://w3id.org/pav-graph/ontology#hasOrganisation"
+    wanted = set(case_ids)
+    found: dict[str, list[ox.Triple]] = defaultdict(list)
+    orgs: dict[str, list[ox.Triple]] = defaultdict(list)
+    uses: dict[str, set[str]] = defaultdict(set)
+    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        s = q.subject
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if s.value.startswith(prefix):
+            cid = s.value[len(prefix):].split("/", 1)[0]
+            if cid in wanted:
+                found[cid].append(q.triple)
+                if q.predicate.value == has_org:
+                    uses[cid].add(q.object.value)
+        elif s.value.startswith(org_prefix):
+            orgs[s.value].append(q.triple)
+    for cid, iris in uses.items():  # the organisations of the case, described
+        for iri in iris:
+            found[cid].extend(orgs.get(iri, []))
+    prefixes = dict(PREFIXES)
+    out = {}
+    for cid in wanted:
+        triples = sorted(found.get(cid, []), key=lambda t: (str(t.subject), str(t.predicate),
+                                                             str(t.object)))
+        out[cid] = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return out
