@@ -554,3 +554,24 @@ def test_shell_completion_offers_vocabulary_ids(corpus_copy):
     env["COMP_WORDS"], env["COMP_CWORD"] = "pav-graph case add-finding maastr", "3"
     r = subprocess.run([*PAV], env=env, capture_output=True, text=True, check=False)
     assert "plain,maastricht-2025" in r.stdout
+
+
+def test_scripted_new_takes_evidence_for_every_concept(run, tmp_path):
+    out = tmp_path / "oefen-2025.yaml"
+    r = scripted_new(run, out, "--concept", "frame-lock", "--evidence", "frame-lock", FRAME_LOCK,
+                     "--evidence", "rel-wantrouwen", WANTROUWEN, "--evidence", "frame-lock", HOUTEN,
+                     "--summary-nl", "S", "--summary-en", "S")
+    assert r.exit_code == 0, r.output
+    assert "evidence for 'frame-lock' found at line 53" in r.output
+    assert "evidence for 'rel-wantrouwen' found at line 57" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "evidence: []" not in text  # every concept has its evidence
+    data = __import__("yaml").safe_load(text)
+    assert [(f["concept"], [e["lines"] for e in f["evidence"]]) for f in data["findings"]] == [
+        ("frame-lock", [53, "16-17"]), ("rel-wantrouwen", [57])]
+    assert run("case", "validate", out).exit_code == 0
+    r = scripted_new(run, tmp_path / "x.yaml", "--evidence", "frame-lok", FRAME_LOCK)
+    assert r.exit_code == 2 and "did you mean 'frame-lock'" in r.output
+    r = scripted_new(run, tmp_path / "y.yaml", "--evidence", "frame-lock", "niet in het essay")
+    assert r.exit_code == 1 and "--evidence frame-lock: --quote is not in source" in r.output
+    assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "y.yaml").exists()
