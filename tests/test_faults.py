@@ -275,3 +275,129 @@ def test_site_on_a_full_disk_names_the_path(corpus_copy: Path, tmp_path: Path) -
         run = pav(corpus_copy, "site", str(disk / "site"), build_dir=build_dir)
         assert_one_line_error(run, str(disk / "site"), "space")
         assert os.listdir(disk) == []
+
+
+# --------------------------------------------------------------------------- signals
+#
+# SIGTERM during `case add` once left the new file placed, the graph not rebuilt, exit -15 with
+# no message and the reasoner's `java` running; Ctrl-C exited 1 with "Aborted!". Now every
+# stop unwinds: the case is added or cases/ is as before, one line says so, the exit code is
+# 128 + the signal, and no process of the command's process group is left.
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _group(pgid: int) -> list[int]:
+    """Living processes of process group ``pgid`` (zombies excluded)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if int(fields[2]) == pgid and fields[0] != b"Z":
+            found.append(int(entry))
+    return found
+
+
+def _wait_for(proc, what: str, timeout: float = 300) -> bool:
+    """Wait until the command has a child of the kind ``what`` ("java": the reasoner's JVM,
+    "worker": a forked python, "start": just started). False when it finished first."""
+    from pav_graph.signals import descendants
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if what == "start":
+            time.sleep(0.3)
+            return True
+        kids = [_comm(p) for p in descendants(proc.pid)]
+        if (what == "java" and "java" in kids) or (what == "worker" and kids and
+                                                    "java" not in kids):
+            return True
+        time.sleep(0.02)
+    raise AssertionError(f"no {what} child appeared in {timeout} s")
+
+
+STOPS = [  # signal, when, exit code
+    (signal.SIGTERM, "start", 143),
+    (signal.SIGTERM, "worker", 143),
+    (signal.SIGTERM, "java", 143),
+    (signal.SIGINT, "java", 130),
+    (signal.SIGHUP, "java", 129),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum,when,code", STOPS,
+                         ids=[f"{s.name}-{w}" for s, w, _ in STOPS])
+def test_a_stopped_case_add_restores_and_leaves_no_process(built_corpus, tmp_path, signum, when,
+                                                            code) -> None:
+    corpus, build_dir, _ = built_corpus
+    cid = f"gestopt-{signum.name.lower()}-{when}"  # a new graph each time: no reasoner cache
+    incoming = tmp_path / f"{cid}.yaml"
+    incoming.write_bytes(dump({**base_data(), "id": cid}))
+    before = tree_hash(corpus)
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), "case",
+                             "add", str(incoming)], env=_env(build_dir), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    reached = _wait_for(proc, when)
+    if reached:
+        os.kill(proc.pid, signum)
+    out = proc.communicate(timeout=120)[0].decode()
+    time.sleep(0.5)
+    left = [(p, _comm(p)) for p in _group(proc.pid)]
+    for p, _ in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"processes left running: {left}"
+    assert "Traceback" not in out and "internal error" not in out, out
+    placed = corpus / "cases" / f"{cid}.yaml"
+    if proc.returncode == 0:  # it finished before the signal: the case is in, and built
+        assert placed.is_file(), out
+        placed.unlink()
+    else:
+        assert reached
+        assert proc.returncode == code, out
+        assert out.rstrip().splitlines()[-1].startswith(
+            {143: "terminated", 130: "interrupted", 129: "hung up"}[code]), out
+        assert not placed.exists(), "the new case was left in cases/"
+    assert tree_hash(corpus) == before
+    _usable(build_dir, len(list((corpus / "cases").glob("*.yaml"))))
+    assert pav(corpus, "validate").code == 0
+
+
+def test_serve_stops_on_sigterm_with_its_workers(built_corpus) -> None:
+    """`serve` is stopped by SIGTERM as service managers do: it closes its query workers and
+    exits 0 (a server's normal stop), leaving no process behind."""
+    from w3c_protocol import free_port
+
+    from pav_graph.signals import descendants
+
+    corpus, build_dir, _ = built_corpus
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), "serve",
+                             "--port", str(port), "--workers", "2"], env=_env(build_dir),
+                            start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while len(descendants(proc.pid)) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
+        time.sleep(0.1)
+    time.sleep(1)
+    os.kill(proc.pid, signal.SIGTERM)
+    out = proc.communicate(timeout=60)[0].decode()
+    time.sleep(0.5)
+    left = _group(proc.pid)
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert proc.returncode == 0 and not left, (proc.returncode, left, out)
+    assert "Traceback" not in out

@@ -85,16 +85,34 @@ def cli(ctx: click.Context, corpus: str | None) -> None:
 
 def main() -> None:
     """Run the CLI. A broken pipe (``| head``) exits quietly; a bug prints one line, not a
-    traceback (set PAV_GRAPH_DEBUG=1 to see it)."""
+    traceback (set PAV_GRAPH_DEBUG=1 to see it). Ctrl-C, SIGTERM and SIGHUP unwind (so what a
+    command changed is restored), stop the child processes, say so and exit 130/143/129
+    (:mod:`pav_graph.signals`)."""
+    from pav_graph import signals
+
+    signals.install()
     try:
-        cli(prog_name="pav-graph")
+        try:
+            code = cli.main(prog_name="pav-graph", standalone_mode=False)
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            click.echo("Aborted!", err=True)  # Ctrl-D at a prompt, a refused confirmation
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, signals.Terminated) as exc:
+        signum = getattr(exc, "signum", signals.signal.SIGINT)
+        signals.stop_children()
+        click.echo(f"{signals.NAMES[signum]} — stopped; what this command had changed was put "
+                   "back (or it had finished)", err=True)
+        sys.exit(signals.exit_code(signum))
     except OSError as exc:  # disk full, read-only, permissions: the machine, not a bug
         from pav_graph.cli.common import os_error
 
