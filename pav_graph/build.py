@@ -129,9 +129,43 @@ def inferred_triples(corpus: Corpus, matches: dict[str, list[str]]) -> list[ox.T
                 ox.Triple(match, rdf.P("matchCase"), c),
                 ox.Triple(match, rdf.P("matchPattern"), rdf.concept_iri(pattern_id)),
             ]
-            for supports in explain(case, pattern).parts.values():
-                for s in supports:
+            explanation = explain(case, pattern)
+            for concept in explanation.parts:
+                for s in explanation.found(concept):
                     out.append(ox.Triple(match, rdf.P("basedOn"), rdf.N(f"{rdf.ID}case/{case_id}/{s.iri_suffix}")))
+    out += possible_match_triples(corpus)
+    return out
+
+
+def possible_match_triples(corpus: Corpus) -> list[ox.Triple]:
+    """Composite patterns a case would match if its hedged or interpreted claims counted.
+
+    They are written as ``pg:possiblyMatchesPattern`` with a ``pg:PossiblePatternMatch`` node that
+    names the parts resting on claims that do not count (``pg:tentativePart``), never as a match:
+    the reasoner classifies on counting links only. Computed from the model with the same
+    explanation the matches use.
+    """
+    out = []
+    for pattern in corpus.composites.values():
+        for case in corpus.cases.values():
+            explanation = explain(case, pattern)
+            if not explanation.possibly_matches:
+                continue
+            c = rdf.case_iri(case.id)
+            node = rdf.N(f"{rdf.ID}case/{case.id}/possible-match/{pattern.id}")
+            out += [
+                ox.Triple(c, rdf.P("possiblyMatchesPattern"), rdf.concept_iri(pattern.id)),
+                ox.Triple(node, rdf.A, rdf.P("PossiblePatternMatch")),
+                ox.Triple(node, rdf.P("matchCase"), c),
+                ox.Triple(node, rdf.P("matchPattern"), rdf.concept_iri(pattern.id)),
+            ]
+            for concept in explanation.tentative:
+                out.append(ox.Triple(node, rdf.P("tentativePart"), rdf.concept_iri(concept)))
+            for concept, supports in explanation.parts.items():
+                for s in supports:
+                    if s.standing != "denied":
+                        out.append(ox.Triple(node, rdf.P("basedOn"),
+                                             rdf.N(f"{rdf.ID}case/{case.id}/{s.iri_suffix}")))
     return out
 
 

@@ -130,7 +130,8 @@ def render_new_case(d: Draft, schema_ref: str = CASE_SCHEMA_REF) -> str:
     else:
         out.append("# source_types: [report]")
     out += [
-        "# organisations: at least one; level is gemeente | provincie | rijk | waterschap | overig.",
+        "# organisations: at least one; level is gemeente | provincie | rijk | waterschap | semipubliek |",
+        "#   overheid-onbekend | niet-overheid | onbekend.",
         "# Use the same id, name and level as other cases that name this organisation.",
         "organisations:",
         f"  - id: {d.organisation_id}",

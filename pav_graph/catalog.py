@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from pav_graph.claims import marks_of, standing_of
 from pav_graph.rdf import ID
 from pav_graph.sparql import prefix_header, select_local
 
@@ -35,7 +36,7 @@ ORDER BY ?kind ?id
 """
 
 CASES_Q = prefix_header() + """
-SELECT ?id ?label ?label_en ?start ?end
+SELECT ?id ?label ?label_en ?start ?end ?kind
        (GROUP_CONCAT(DISTINCT ?level; separator=", ") AS ?levels)
        (GROUP_CONCAT(DISTINCT ?org; separator="|") AS ?organisations)
        (GROUP_CONCAT(DISTINCT ?src; separator=", ") AS ?sources)
@@ -44,11 +45,12 @@ WHERE {
   FILTER(lang(?label) = "nl" && lang(?label_en) = "en")
   OPTIONAL { ?case pg:startDate ?start }
   OPTIONAL { ?case pg:endDate ?end }
+  OPTIONAL { ?case pg:caseKind ?k BIND(STRAFTER(STR(?k), "/case-kind/") AS ?kind) }
   OPTIONAL { ?case pg:hasOrganisation ?o . ?o rdfs:label ?org ; pg:level/skos:prefLabel ?level
              FILTER(lang(?level) = "nl") }
   OPTIONAL { ?case dcterms:source/dcterms:identifier ?src }
 }
-GROUP BY ?id ?label ?label_en ?start ?end
+GROUP BY ?id ?label ?label_en ?start ?end ?kind
 ORDER BY ?id
 """
 
@@ -108,19 +110,26 @@ def resolve_concept(text: str, rows: list[ConceptRow]) -> ConceptRow:
 INDEX = "catalog.json"
 
 LINKS_Q = prefix_header() + """
-SELECT ?id ?concept WHERE { ?case a pg:Case ; dcterms:identifier ?id ; pg:linkedTo ?c . ?c skos:notation ?concept }
+SELECT ?id ?concept ?how WHERE {
+  VALUES (?link ?how) { (pg:linkedTo "concepts") (pg:possiblyLinkedTo "possible") (pg:examinedAbsent "absent") }
+  ?case a pg:Case ; dcterms:identifier ?id ; ?link ?c . ?c skos:notation ?concept
+}
 """
 
 
 def write_index(store: ox.Store, directory: Path) -> None:
     """Keep the case and concept listings of a finished store in ``directory/catalog.json``,
-    each case with the ids of the concepts it is linked to (for ``cases --with``)."""
+    each case with the ids of the concepts it is linked to (for ``cases --with``): by counting
+    claims (``concepts``), only by hedged or interpreted ones (``possible``), or examined and
+    found absent (``absent``)."""
     from pav_graph.atomic import write_text
 
-    links: dict[str, list[str]] = {}
+    links: dict[tuple[str, str], list[str]] = {}
     for r in select_local(store, LINKS_Q).rows:
-        links.setdefault(str(r["id"]), []).append(str(r["concept"]))
-    listing = [{**row, "concepts": sorted(links.get(row["id"], []))} for row in cases(store)]
+        links.setdefault((str(r["id"]), str(r["how"])), []).append(str(r["concept"]))
+    listing = [{**row, **{how: sorted(links.get((row["id"], how), []))
+                          for how in ("concepts", "possible", "absent")}}
+               for row in cases(store)]
     data = {"cases": listing, "concepts": [c.as_dict() for c in concepts(store)]}
     write_text(directory / INDEX, json.dumps(data, ensure_ascii=False))
 
@@ -129,11 +138,29 @@ def read_index(directory: Path) -> dict:
     return json.loads((directory / INDEX).read_text(encoding="utf-8"))
 
 
-def indexed_cases(index: dict, with_concepts: list[str] = ()) -> list[dict]:
-    """The listing of :func:`cases`, read from the index: cases linked to ALL the concepts."""
-    wanted = set(with_concepts)
-    return [{k: v for k, v in row.items() if k != "concepts"} for row in index["cases"]
-            if wanted <= set(row["concepts"])]
+def indexed_cases(index: dict, with_concepts: list[str] = (), include_interpreted: bool = False,
+                  absent: list[str] = ()) -> list[dict]:
+    """The listing of :func:`cases`, read from the index: cases linked to ALL the concepts.
+
+    By default only counting claims link (the rule of :mod:`pav_graph.claims`);
+    ``include_interpreted`` also accepts hedged and interpreted ones, and each returned case then
+    says per concept how it is linked (``links``: ``counts`` or ``possible``). ``absent`` keeps the
+    cases where a source examined those concepts and found them absent.
+    """
+    wanted, gone = set(with_concepts), set(absent)
+    out = []
+    for row in index["cases"]:
+        counted, possible = set(row["concepts"]), set(row.get("possible", ()))
+        have = counted | possible if include_interpreted else counted
+        if not (wanted <= have and gone <= set(row.get("absent", ()))):
+            continue
+        item = {k: v for k, v in row.items() if k not in ("concepts", "possible", "absent")}
+        if wanted:
+            item["links"] = {c: "counts" if c in counted else "possible" for c in sorted(wanted)}
+        if gone:
+            item["absent"] = sorted(gone)
+        out.append(item)
+    return out
 
 
 def indexed_concepts(index: dict, kind: str | None = None) -> list[ConceptRow]:
@@ -148,6 +175,7 @@ def cases(store: ox.Store) -> list[dict]:
         {
             "id": str(r["id"]), "label": str(r["label"]), "label_en": str(r["label_en"]),
             "start": str(r["start"]) if r["start"] else None, "end": str(r["end"]) if r["end"] else None,
+            "kind": str(r["kind"]) if r["kind"] else "case",
             "levels": [x for x in str(r["levels"] or "").split(", ") if x],
             "organisations": [x for x in str(r["organisations"] or "").split("|") if x],
             "sources": [x for x in str(r["sources"] or "").split(", ") if x],
@@ -157,14 +185,14 @@ def cases(store: ox.Store) -> list[dict]:
 
 
 EVIDENCE_Q = prefix_header() + """
-SELECT ?case ?item ?n ?quote ?source ?locator ?first ?last ?page WHERE {
+SELECT ?case ?item ?id ?quote ?source ?locator ?first ?last ?page WHERE {
   ?ev pg:evidenceIn ?case .
   ?item pg:hasEvidence ?ev .
   ?ev pg:quote ?quote ; pg:locator ?locator ; pg:firstLine ?first ; pg:source/dcterms:identifier ?source .
   OPTIONAL { ?ev pg:lastLine ?last } OPTIONAL { ?ev pg:page ?page }
-  BIND(xsd:integer(REPLACE(STR(?ev), "^.*/", "")) AS ?n)
+  OPTIONAL { ?ev dcterms:identifier ?id }
 }
-ORDER BY ?item ?n
+ORDER BY ?item ?source ?first ?last
 """
 
 DETAIL_Q = prefix_header() + """
@@ -178,7 +206,8 @@ SELECT ?case ?p ?o ?olabel ?olabel_en ?kind WHERE {
 
 ITEMS_Q = prefix_header() + """
 SELECT ?case ?item ?type ?concept ?cid ?clabel ?clabel_en ?ckind ?label ?label_en ?status ?outcome ?outcome_en
-       ?date ?reason ?reason_en ?from ?to ?measure ?unit ?note ?role ?rolelabel
+       ?date ?reason ?reason_en ?from ?to ?measure ?unit ?note ?note_en ?role ?rolelabel
+       ?key ?stance ?basis ?voice ?attributed ?attributed_en
 WHERE {
   VALUES ?link { pg:hasFinding pg:hasRelation pg:hasIntervention pg:hasEvent pg:hasActor }
   ?case ?link ?item . ?item a ?type .
@@ -196,7 +225,14 @@ WHERE {
   OPTIONAL { ?item pg:fromActor/rdfs:label ?from FILTER(lang(?from) = "nl") }
   OPTIONAL { ?item pg:toActor/rdfs:label ?to FILTER(lang(?to) = "nl") }
   OPTIONAL { ?item pg:measureValue ?measure ; pg:measureUnit ?unit }
-  OPTIONAL { ?item pg:note ?note }
+  OPTIONAL { ?item pg:note ?note FILTER(lang(?note) = "nl") }
+  OPTIONAL { ?item pg:note ?note_en FILTER(lang(?note_en) = "en") }
+  OPTIONAL { ?item dcterms:identifier ?key }
+  OPTIONAL { ?item pg:stance ?st . ?item pg:basis ?ba . ?item pg:voice ?vo
+             BIND(STRAFTER(STR(?st), "/stance/") AS ?stance) BIND(STRAFTER(STR(?ba), "/basis/") AS ?basis)
+             BIND(STRAFTER(STR(?vo), "/voice/") AS ?voice) }
+  OPTIONAL { ?item pg:attributedTo ?attributed FILTER(lang(?attributed) = "nl") }
+  OPTIONAL { ?item pg:attributedTo ?attributed_en FILTER(lang(?attributed_en) = "en") }
   OPTIONAL { ?item pg:role ?r . ?r skos:notation ?role ; skos:prefLabel ?rolelabel FILTER(lang(?rolelabel) = "nl") }
   FILTER(?type IN (pg:Finding, pg:Relation, pg:Intervention, pg:Event, pg:Actor))
 }
@@ -247,7 +283,7 @@ def case_details(store: ox.Store, case_id: str | None = None) -> dict[str, dict]
 def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], evidence_rows: list[dict],
               item_rows: list[dict]) -> dict:
     detail: dict = {"id": case_id, "iri": iri, "label": {}, "summary": {}, "organisations": [],
-                    "patterns": [], "sources": [],
+                    "patterns": [], "possible_patterns": [], "sources": [],
                     "period": {"start": None, "end": None, "note": None}}
     onto = "https://w3id.org/pav-graph/ontology#"
     for r in base:
@@ -261,10 +297,11 @@ def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], eviden
         elif p == onto + "endDate":
             detail["period"]["end"] = o.value
         elif p == onto + "periodNote":
-            detail["period"]["note"] = o.value
-        elif p == onto + "matchesPattern":
-            detail["patterns"].append({"id": o.value.rsplit("/", 1)[1], "label": str(r["olabel"]),
-                                       "label_en": str(r["olabel_en"])})
+            detail["period"]["note_en" if o.lang == "en" else "note"] = o.value
+        elif p in (onto + "matchesPattern", onto + "possiblyMatchesPattern"):
+            group = "patterns" if p.endswith("#matchesPattern") else "possible_patterns"
+            detail.setdefault(group, []).append({"id": o.value.rsplit("/", 1)[1], "label": str(r["olabel"]),
+                                                 "label_en": str(r["olabel_en"])})
         elif p == "http://purl.org/dc/terms/source":
             detail["sources"].append(o.value.rsplit("/", 1)[1])
     detail["organisations"] = [{k: (str(v) if v is not None else None) for k, v in r.items() if k != "case"}
@@ -276,7 +313,8 @@ def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], eviden
             {"quote": str(r["quote"]), "source": str(r["source"]), "locator": str(r["locator"]),
              "first_line": int(str(r["first"])),
              "last_line": int(str(r["last"] or r["first"])),
-             "page": str(r["page"]) if r["page"] else None})
+             "page": str(r["page"]) if r["page"] else None,
+             "id": str(r["id"]) if r["id"] else None})
     groups: dict[str, list] = {"actors": [], "findings": [], "relations": [], "interventions": [],
                                "events": []}
     kinds = {"Finding": "findings", "Relation": "relations", "Intervention": "interventions",
@@ -285,9 +323,18 @@ def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], eviden
         group = kinds[str(r["type"]).rsplit("#", 1)[1]]
         item = {k: (str(v) if v is not None else None) for k, v in r.items() if k not in ("type", "case")}
         item["evidence"] = evidence.get(str(r["item"]), [])
+        # a note written before notes were bilingual has only its old @en literal
+        item["note"] = item["note"] or item["note_en"]
+        if item["stance"]:
+            item["standing"] = standing_of(item["stance"], item["basis"])
+            item["marks"] = marks_of(item, "nl")
+            item["marks_en"] = marks_of(item, "en")
         groups[group].append(item)
     for items in groups.values():
         items.sort(key=lambda x: (x.get("date") or "", x.get("ckind") or "", x.get("cid") or "",
                                   x["item"]))
     detail.update(groups)
+    if "note_en" in detail["period"] and "note" not in detail["period"]:
+        detail["period"]["note"] = detail["period"]["note_en"]
     return detail
+

@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from pav_graph import yamlio
+from pav_graph.claims import DEFAULTS
 from pav_graph.ingest.locate import file_lines, is_paged, locator_fix
 from pav_graph.model import (
     Actor,
@@ -38,7 +39,7 @@ from pav_graph.privacy import MARKER as MASK
 from pav_graph.privacy import check_redactions
 from pav_graph.problems import Problems, did_you_mean
 from pav_graph.project import Project
-from pav_graph.schema import CASE_SCHEMA, COMPOSITE_SCHEMA, CONCEPT_SCHEMA, SOURCE_SCHEMA
+from pav_graph.schema import CASE_SCHEMA, COMPOSITE_SCHEMA, CONCEPT_SCHEMA, LANG_TEXT, SOURCE_SCHEMA
 from pav_graph.sourcetext import parse_lines
 
 _VALIDATORS = {
@@ -133,6 +134,9 @@ def _explain_schema_error(err) -> tuple[str, str]:
     if err.validator == "anyOf" and not err.absolute_path:
         return ("a case needs at least one of findings, relations, interventions or events",
                 f"add a `findings:` list with evidence ({FORMAT_DOC})")
+    if err.validator == "oneOf" and LANG_TEXT in err.validator_value:
+        return (f"{where}: expected a note in both languages, {{nl: ..., en: ...}}",
+                f"write the Dutch and the English text under nl: and en: ({FORMAT_DOC})")
     if err.validator in ("type", "oneOf"):
         expected = err.validator_value if err.validator == "type" else "a line number or range"
         return f"{where}: expected {expected}, found {type(err.instance).__name__}", FORMAT_DOC
@@ -668,7 +672,8 @@ def load_case(path: Path, ctx: Context, problems: Problems,
         check_concept_ref(path, f["concept"], None, (*at, "concept"), ctx, problems)
         ev = check_evidence(path, f["evidence"], (*at, "evidence"), ctx, problems)
         m = f.get("measure") or {}
-        findings.append(Finding(f["concept"], ev, f.get("note"), m.get("value"), m.get("unit")))
+        findings.append(Finding(f["concept"], ev, f.get("note"), m.get("value"), m.get("unit"),
+                                **qualifiers(f)))
 
     relations = []
     for i, r in enumerate(data.get("relations") or []):
@@ -679,7 +684,7 @@ def load_case(path: Path, ctx: Context, problems: Problems,
                 problems.add(path, f"relation {end} unknown actor {r[end]!r}",
                              did_you_mean(r[end], actor_ids, "actor id of this case"), path=(*at, end))
         ev = check_evidence(path, r["evidence"], (*at, "evidence"), ctx, problems)
-        relations.append(Relation(r["type"], r["from"], r["to"], ev, r.get("note")))
+        relations.append(Relation(r["type"], r["from"], r["to"], ev, r.get("note"), **qualifiers(r)))
 
     interventions = []
     for i, x in enumerate(data.get("interventions") or []):
@@ -687,7 +692,8 @@ def load_case(path: Path, ctx: Context, problems: Problems,
         check_concept_ref(path, x["concept"], ["intervention"], (*at, "concept"), ctx, problems,
                           "intervention")
         ev = check_evidence(path, x["evidence"], (*at, "evidence"), ctx, problems)
-        interventions.append(Intervention(x["concept"], x["status"], ev, x.get("outcome"), x.get("note")))
+        interventions.append(Intervention(x["concept"], x["status"], ev, x.get("outcome"), x.get("note"),
+                                          **qualifiers(x)))
 
     events = []
     for i, e in enumerate(data.get("events") or []):
@@ -712,7 +718,7 @@ def load_case(path: Path, ctx: Context, problems: Problems,
                          path=(*at, "type"), severity="warning")
         ev = check_evidence(path, e["evidence"], (*at, "evidence"), ctx, problems)
         events.append(Event(e["label"], ev, date, e.get("type"), list(e.get("actors") or []), e.get("reason"),
-                            list(e.get("departing") or [])))
+                            e.get("note"), list(e.get("departing") or []), **qualifiers(e)))
 
     if not (findings or relations or interventions or events):
         problems.add(path, "the case makes no claim: findings, relations, interventions and events are all empty",
@@ -720,7 +726,14 @@ def load_case(path: Path, ctx: Context, problems: Problems,
     if len(problems.errors) > n_before:
         return None
     return Case(cid, data["label"], data["summary"], orgs, period, list(data.get("source_types") or []),
-                actors, findings, relations, interventions, events, path)
+                actors, findings, relations, interventions, events, path, data.get("kind", "case"))
+
+
+def qualifiers(item: dict) -> dict:
+    """A claim's stance, basis, voice and attribution; absent keys take the documented defaults."""
+    out = {key: item.get(key, default) for key, default in DEFAULTS.items()}
+    out["attributed_to"] = item.get("attributed_to")
+    return out
 
 
 def load_corpus(project: Project, case_files: Iterable[Path] | None = None,

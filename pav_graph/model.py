@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pav_graph.claims import Qualified, assign_keys
 from pav_graph.sourcetext import SourceText
 
 LangText = dict[str, str]  # {"nl": ..., "en": ...}
+Note = LangText | str  # {"nl", "en"}; a plain string only in files written before notes were bilingual
 
 
 @dataclass
@@ -138,48 +140,72 @@ class Actor:
 
 
 @dataclass
-class Finding:
+class Finding(Qualified):
     concept: str
     evidence: list[Evidence]
-    note: str | None = None
+    note: Note | None = None
     measure_value: float | None = None
     measure_unit: str | None = None
+    stance: str = "states"
+    basis: str = "manifest"
+    voice: str = "author"
+    attributed_to: LangText | None = None
+    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
-class Relation:
+class Relation(Qualified):
     type: str
     source_actor: str
     target_actor: str
     evidence: list[Evidence]
-    note: str | None = None
+    note: Note | None = None
+    stance: str = "states"
+    basis: str = "manifest"
+    voice: str = "author"
+    attributed_to: LangText | None = None
+    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
-class Intervention:
+class Intervention(Qualified):
     concept: str
     status: str
     evidence: list[Evidence]
     outcome: LangText | None = None
-    note: str | None = None
+    note: Note | None = None
+    stance: str = "states"
+    basis: str = "manifest"
+    voice: str = "author"
+    attributed_to: LangText | None = None
+    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
-class Event:
+class Event(Qualified):
     label: LangText
     evidence: list[Evidence]
     date: str | None = None
     type: str | None = None
     actors: list[str] = field(default_factory=list)
     reason: LangText | None = None
+    note: Note | None = None
     departing: list[str] = field(default_factory=list)  # actors who leave (pg:departingActor)
+    stance: str = "states"
+    basis: str = "manifest"
+    voice: str = "author"
+    attributed_to: LangText | None = None
+    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
 class Period:
     start: str | None = None
     end: str | None = None
-    note: str | None = None
+    note: Note | None = None
+
+
+CASE_KINDS = ("case", "mention", "illustration")
 
 
 @dataclass
@@ -196,6 +222,20 @@ class Case:
     interventions: list[Intervention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     path: Path | None = None
+    kind: str = "case"  # case | mention | illustration (docs/annotation-guide.md § 8)
+
+    def __post_init__(self) -> None:
+        for kind, items in self.claim_groups():
+            for item, key in zip(items, assign_keys(kind, items)):
+                item.key = key
+
+    def claim_groups(self) -> list[tuple[str, list]]:
+        return [("finding", self.findings), ("relation", self.relations),
+                ("intervention", self.interventions), ("event", self.events)]
+
+    def claims(self) -> list[tuple[str, object]]:
+        """Every claim of the case with its kind, in file order."""
+        return [(kind, item) for kind, items in self.claim_groups() for item in items]
 
     def all_evidence(self) -> list[Evidence]:
         items = [e for a in self.actors for e in a.evidence]
@@ -203,14 +243,24 @@ class Case:
             items.extend(e for x in group for e in x.evidence)
         return items
 
-    def linked_concepts(self) -> set[str]:
-        """Concepts linked through a finding, actor role, relation type, intervention or event."""
-        ids = {f.concept for f in self.findings}
-        ids |= {a.role for a in self.actors}
-        ids |= {r.type for r in self.relations}
-        ids |= {i.concept for i in self.interventions}
-        ids |= {e.type for e in self.events if e.type}
-        return ids
+    def linked_concepts(self, standing: str = "counts") -> set[str]:
+        """Concepts linked through a finding, actor role, relation type, intervention or event.
+
+        ``standing`` picks the claims: ``counts`` (the default rule: stated, in the source's own
+        words; actors' roles always count), ``possible`` (hedged or interpreted) or ``denied``.
+        A concept that a counting claim links is never also reported as possible or denied.
+        """
+        def pick(want: str) -> set[str]:
+            ids = {c for kind, item in self.claims() if item.standing == want
+                   for c in [claim_concept(kind, item)] if c}
+            if want == "counts":
+                ids |= {a.role for a in self.actors}
+            return ids
+
+        counted = pick("counts")
+        if standing == "counts":
+            return counted
+        return pick(standing) - counted
 
     @property
     def sources(self) -> list[str]:
@@ -220,6 +270,18 @@ class Case:
     def levels(self) -> list[str]:
         """Levels of government of the organisations where the case takes place."""
         return sorted({o.level for o in self.organisations if o.involvement == "setting"})
+
+
+def claim_concept(kind: str, item) -> str | None:
+    """The concept a claim links its case to (an event may have no type)."""
+    return item.type if kind in ("relation", "event") else item.concept
+
+
+def text_in(note: Note | None, lang: str = "nl") -> str | None:
+    """A note in one language: bilingual notes give that language, legacy strings as they are."""
+    if note is None or isinstance(note, str):
+        return note
+    return note.get(lang) or note.get("nl") or note.get("en")
 
 
 @dataclass

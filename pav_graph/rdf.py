@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from pav_graph.model import Case, CompositePattern, Concept, Corpus, Evidence, Source
+from pav_graph.claims import evidence_keys
+from pav_graph.model import Case, CompositePattern, Concept, Corpus, Evidence, Source, claim_concept
 
 BASE = "https://w3id.org/pav-graph/"
 ONTO = BASE + "ontology#"
@@ -29,11 +30,12 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 OA = "http://www.w3.org/ns/oa#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+CITO = "http://purl.org/spar/cito/"
 
 PREFIXES = {
     "pg": ONTO, "pgid": ID, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS,
     "dcterms": DCT, "oa": OA, "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
-    "foaf": FOAF,
+    "foaf": FOAF, "cito": CITO,
 }
 
 KIND_CLASS = {
@@ -105,20 +107,33 @@ def lang_texts(subject, predicate, texts: dict[str, str] | None) -> Iterator[ox.
 
 def evidence_triples(subject: ox.NamedNode, evidence: Iterable[Evidence], base: str,
                      predicate: ox.NamedNode | None = None, segment: str = "evidence",
-                     case: ox.NamedNode | None = None) -> Iterator[ox.Triple]:
+                     case: ox.NamedNode | None = None, keys: list[str] | None = None,
+                     stance: str | None = None) -> Iterator[ox.Triple]:
     """Web Annotation evidence for ``subject``; the annotation's body is the statement.
 
     ``predicate`` links the subject to each annotation (default ``pg:hasEvidence``; a concept's
-    illustrations use ``pg:illustratedBy``); the n-th annotation is ``<base>/<segment>/<n>``.
+    illustrations use ``pg:illustratedBy``); the n-th annotation is ``<base>/<segment>/<n>``, or
+    ``<base>/<key>`` when ``keys`` are given.
     Evidence in a case also points to that ``case`` (``pg:evidenceIn``): queries over all the
     quotes of all cases then need one join instead of five alternative paths.
+
+    A claim's quotes get content-derived ``keys`` (``<claim>-q-<source>-<first>-<last>``, under the
+    case IRI) and, following CiTO, each quote ``cito:supports`` the claim — or ``cito:disputes``
+    it when the claim's ``stance`` is that the source denies it.
     """
     link = predicate if predicate is not None else P("hasEvidence")
     for n, ev in enumerate(evidence, start=1):
-        node = N(f"{base}/{segment}/{n}")
-        target = N(f"{base}/{segment}/{n}/target")
-        quote_sel = N(f"{base}/{segment}/{n}/quote")
-        line_sel = N(f"{base}/{segment}/{n}/lines")
+        if keys is not None:
+            at = f"{base}/{keys[n - 1]}"
+            node = N(at)
+            yield ox.Triple(node, N(DCT + "identifier"), lit(keys[n - 1]))
+            yield ox.Triple(node, N(CITO + ("disputes" if stance == "denies" else "supports")), subject)
+        else:
+            at = f"{base}/{segment}/{n}"
+            node = N(at)
+        target = N(f"{at}/target")
+        quote_sel = N(f"{at}/quote")
+        line_sel = N(f"{at}/lines")
         src = source_iri(ev.source)
         yield from (
             ox.Triple(subject, link, node),
@@ -269,14 +284,14 @@ def case_triples(case: Case) -> Iterator[ox.Triple]:
     base = f"{ID}case/{case.id}"
     yield ox.Triple(c, A, P("Case"))
     yield ox.Triple(c, N(DCT + "identifier"), lit(case.id))
+    yield ox.Triple(c, P("caseKind"), N(f"{ID}case-kind/{case.kind}"))
     yield from lang_texts(c, LABEL, case.label)
     yield from lang_texts(c, P("summary"), case.summary)
     if case.period.start:
         yield ox.Triple(c, P("startDate"), date_literal(case.period.start))
     if case.period.end:
         yield ox.Triple(c, P("endDate"), date_literal(case.period.end))
-    if case.period.note:
-        yield ox.Triple(c, P("periodNote"), lit(case.period.note, "en"))
+    yield from note_triples(c, case.period.note, P("periodNote"))
     for kind in case.source_types:
         yield ox.Triple(c, P("sourceType"), lit(kind))
     for source in case.sources:
@@ -308,63 +323,84 @@ def case_triples(case: Case) -> Iterator[ox.Triple]:
             yield ox.Triple(a, P("anonymous"), typed("true", "boolean"))
         yield from evidence_triples(a, actor.evidence, f"{base}/actor/{actor.id}", case=c)
 
-    for finding in case.findings:
-        f = N(f"{base}/finding/{finding.concept}")
-        yield ox.Triple(c, P("hasFinding"), f)
-        yield ox.Triple(f, P("findingOf"), c)
-        yield ox.Triple(f, A, P("Finding"))
-        yield ox.Triple(f, P("concept"), concept_iri(finding.concept))
-        yield ox.Triple(c, P("exhibits"), concept_iri(finding.concept))
-        if finding.note:
-            yield ox.Triple(f, P("note"), lit(finding.note, "en"))
-        if finding.measure_value is not None:
-            yield ox.Triple(f, P("measureValue"), typed(finding.measure_value, "decimal"))
-            yield ox.Triple(f, P("measureUnit"), lit(finding.measure_unit or ""))
-        yield from evidence_triples(f, finding.evidence, f"{base}/finding/{finding.concept}", case=c)
-
-    for n, rel in enumerate(case.relations, start=1):
-        r = N(f"{base}/relation/{n}")
-        yield ox.Triple(c, P("hasRelation"), r)
-        yield ox.Triple(r, A, P("Relation"))
-        yield ox.Triple(r, P("relationType"), concept_iri(rel.type))
-        yield ox.Triple(r, P("fromActor"), actor_iri(rel.source_actor))
-        yield ox.Triple(r, P("toActor"), actor_iri(rel.target_actor))
-        yield ox.Triple(c, P("hasRelationOfType"), concept_iri(rel.type))
-        if rel.note:
-            yield ox.Triple(r, P("note"), lit(rel.note, "en"))
-        yield from evidence_triples(r, rel.evidence, f"{base}/relation/{n}", case=c)
-
-    for n, iv in enumerate(case.interventions, start=1):
-        i = N(f"{base}/intervention/{n}")
-        yield ox.Triple(c, P("hasIntervention"), i)
-        yield ox.Triple(i, A, P("Intervention"))
-        yield ox.Triple(i, P("concept"), concept_iri(iv.concept))
-        yield ox.Triple(i, P("status"), N(f"{ID}status/{iv.status}"))
-        yield ox.Triple(c, P("hasInterventionOfType"), concept_iri(iv.concept))
-        yield from lang_texts(i, P("outcome"), iv.outcome)
-        if iv.note:
-            yield ox.Triple(i, P("note"), lit(iv.note, "en"))
-        yield from evidence_triples(i, iv.evidence, f"{base}/intervention/{n}", case=c)
-
-    for n, ev in enumerate(case.events, start=1):
-        e = N(f"{base}/event/{n}")
-        yield ox.Triple(c, P("hasEvent"), e)
-        yield ox.Triple(e, A, P("Event"))
-        yield from lang_texts(e, LABEL, ev.label)
-        if ev.date:
-            yield ox.Triple(e, P("date"), date_literal(ev.date))
-        if ev.type:
-            yield ox.Triple(e, P("concept"), concept_iri(ev.type))
-            yield ox.Triple(c, P("hasEventOfType"), concept_iri(ev.type))
-        for actor in dict.fromkeys([*ev.actors, *ev.departing]):  # departing implies involved
-            yield ox.Triple(e, P("involves"), actor_iri(actor))
-        for actor in ev.departing:
-            yield ox.Triple(e, P("departingActor"), actor_iri(actor))
-        yield from lang_texts(e, P("reason"), ev.reason)
-        yield from evidence_triples(e, ev.evidence, f"{base}/event/{n}", case=c)
+    for kind, item in case.claims():
+        node = N(f"{base}/{item.key}")
+        yield from claim_triples(c, node, kind, item, actor_iri)
+        yield from evidence_triples(node, item.evidence, base, case=c,
+                                    keys=evidence_keys(item.key, item.evidence),
+                                    stance=item.stance)
 
     for concept in sorted(case.linked_concepts()):
         yield ox.Triple(c, P("linkedTo"), concept_iri(concept))
+    for concept in sorted(case.linked_concepts("possible")):
+        yield ox.Triple(c, P("possiblyLinkedTo"), concept_iri(concept))
+    for concept in sorted(case.linked_concepts("denied")):
+        yield ox.Triple(c, P("examinedAbsent"), concept_iri(concept))
+
+
+# The class of each kind of claim, its link from the case, and the shortcut sub-property of
+# pg:linkedTo that a counting claim of that kind writes.
+CLAIM_KINDS = {
+    "finding": ("Finding", "hasFinding", "exhibits"),
+    "relation": ("Relation", "hasRelation", "hasRelationOfType"),
+    "intervention": ("Intervention", "hasIntervention", "hasInterventionOfType"),
+    "event": ("Event", "hasEvent", "hasEventOfType"),
+}
+
+
+def qualifier_triples(node: ox.NamedNode, item) -> Iterator[ox.Triple]:
+    """stance, basis, voice (always written, defaults included), attribution and standing."""
+    yield ox.Triple(node, P("stance"), N(f"{ID}stance/{item.stance}"))
+    yield ox.Triple(node, P("basis"), N(f"{ID}basis/{item.basis}"))
+    yield ox.Triple(node, P("voice"), N(f"{ID}voice/{item.voice}"))
+    yield from lang_texts(node, P("attributedTo"), item.attributed_to)
+    yield ox.Triple(node, P("counts"), typed("true" if item.counts else "false", "boolean"))
+
+
+def note_triples(node: ox.NamedNode, note, predicate: ox.NamedNode | None = None) -> Iterator[ox.Triple]:
+    """A bilingual note as two language-tagged literals (a legacy single string keeps its old @en)."""
+    predicate = predicate or P("note")
+    if isinstance(note, dict):
+        yield from lang_texts(node, predicate, note)
+    elif note:
+        yield ox.Triple(node, predicate, lit(note, "en"))  # as before notes were bilingual
+
+
+def claim_triples(c: ox.NamedNode, node: ox.NamedNode, kind: str, item, actor_iri) -> Iterator[ox.Triple]:
+    cls, link, shortcut = CLAIM_KINDS[kind]
+    yield ox.Triple(c, P(link), node)
+    yield ox.Triple(node, A, P(cls))
+    yield ox.Triple(node, N(DCT + "identifier"), lit(item.key))
+    yield from qualifier_triples(node, item)
+    yield from note_triples(node, item.note)
+    concept = claim_concept(kind, item)
+    if concept and item.counts:
+        yield ox.Triple(c, P(shortcut), concept_iri(concept))
+    if kind == "finding":
+        yield ox.Triple(node, P("findingOf"), c)
+        yield ox.Triple(node, P("concept"), concept_iri(item.concept))
+        if item.measure_value is not None:
+            yield ox.Triple(node, P("measureValue"), typed(item.measure_value, "decimal"))
+            yield ox.Triple(node, P("measureUnit"), lit(item.measure_unit or ""))
+    elif kind == "relation":
+        yield ox.Triple(node, P("relationType"), concept_iri(item.type))
+        yield ox.Triple(node, P("fromActor"), actor_iri(item.source_actor))
+        yield ox.Triple(node, P("toActor"), actor_iri(item.target_actor))
+    elif kind == "intervention":
+        yield ox.Triple(node, P("concept"), concept_iri(item.concept))
+        yield ox.Triple(node, P("status"), N(f"{ID}status/{item.status}"))
+        yield from lang_texts(node, P("outcome"), item.outcome)
+    else:
+        yield from lang_texts(node, LABEL, item.label)
+        if item.date:
+            yield ox.Triple(node, P("date"), date_literal(item.date))
+        if item.type:
+            yield ox.Triple(node, P("concept"), concept_iri(item.type))
+        for actor in dict.fromkeys([*item.actors, *item.departing]):  # departing implies involved
+            yield ox.Triple(node, P("involves"), actor_iri(actor))
+        for actor in item.departing:
+            yield ox.Triple(node, P("departingActor"), actor_iri(actor))
+        yield from lang_texts(node, P("reason"), item.reason)
 
 
 def corpus_triples(corpus: Corpus) -> Iterator[ox.Triple]:

@@ -46,9 +46,18 @@ SELECT ?pattern ?case ?case_label ?item ?type ?part ?text ?quote ?source ?locato
     OPTIONAL { ?item rdfs:label ?text FILTER(lang(?text) = "nl") }
     OPTIONAL { ?item pg:hasEvidence ?ev .
                ?ev pg:quote ?quote ; pg:locator ?locator ; pg:source/dcterms:identifier ?source .
-               BIND(xsd:integer(REPLACE(STR(?ev), "^.*/", "")) AS ?n) }
+               ?ev pg:firstLine ?n }
   }
 }
+"""
+
+POSSIBLE_Q = prefix_header() + """
+SELECT ?pattern ?case ?case_label ?part WHERE {
+  ?match a pg:PossiblePatternMatch ; pg:matchCase ?c ; pg:matchPattern ?p ; pg:tentativePart ?tp .
+  ?p skos:notation ?pattern . ?c dcterms:identifier ?case . ?tp skos:notation ?part .
+  OPTIONAL { ?c rdfs:label ?case_label FILTER(lang(?case_label) = "nl") }
+}
+ORDER BY ?pattern ?case ?part
 """
 
 RECURRING_Q = prefix_header() + """
@@ -68,11 +77,12 @@ SELECT ?case ?concept ?item ?type ?quote ?source ?locator ?n WHERE {
   ?k ?link ?item ; dcterms:identifier ?case .
   ?item a ?type ; pg:concept|pg:relationType|pg:role ?c .
   FILTER(?type IN (pg:Finding, pg:Relation, pg:Intervention, pg:Event, pg:Actor))
+  FILTER NOT EXISTS { ?item pg:counts false }
   ?c pg:kind ?kind ; skos:notation ?concept .
   FILTER(?kind IN (%KINDS%))
   ?item pg:hasEvidence ?ev .
   ?ev pg:quote ?quote ; pg:locator ?locator ; pg:source/dcterms:identifier ?source .
-  BIND(xsd:integer(REPLACE(STR(?ev), "^.*/", "")) AS ?n)
+  ?ev pg:firstLine ?n
 }
 """
 
@@ -89,12 +99,14 @@ def composite_matches(store: ox.Store) -> list[dict]:
     """Every composite pattern with the cases the reasoner matched and the quotes behind each part.
 
     Patterns without matches are listed too (``cases`` empty): that no case fits is an answer.
+    ``possible`` lists the cases that would match if their hedged or interpreted claims counted,
+    with the parts that rest on them (``tentative``): "mogelijk", never a match.
     """
     patterns: dict[str, dict] = {}
     for r in select_local(store, COMPOSITES_Q).rows:
         p = patterns.setdefault(str(r["pattern"]), {
             "pattern": str(r["pattern"]), "label": _s(r["label"]), "label_en": _s(r["label_en"]),
-            "requires": [], "cases": []})
+            "requires": [], "cases": [], "possible": []})
         if str(r["part"]) not in p["requires"]:
             p["requires"].append(str(r["part"]))
     cases: dict[tuple[str, str], dict] = {}
@@ -106,7 +118,7 @@ def composite_matches(store: ox.Store) -> list[dict]:
             entry = {"case": case, "label": _s(r["case_label"]), "parts": {}}
             cases[(pattern, case)] = entry
             patterns.setdefault(pattern, {"pattern": pattern, "label": None, "label_en": None,
-                                          "requires": [], "cases": []})["cases"].append(entry)
+                                          "requires": [], "cases": [], "possible": []})["cases"].append(entry)
         if r["item"] is None:
             continue
         part = str(r["part"])
@@ -122,6 +134,14 @@ def composite_matches(store: ox.Store) -> list[dict]:
                   "n": int(str(r["n"]))}
             if ev not in item["evidence"]:
                 item["evidence"].append(ev)
+    possible: dict[tuple[str, str], dict] = {}
+    for r in select_local(store, POSSIBLE_Q).rows:
+        pattern, case = str(r["pattern"]), str(r["case"])
+        if (pattern, case) not in possible and pattern in patterns:
+            possible[(pattern, case)] = {"case": case, "label": _s(r["case_label"]), "tentative": []}
+            patterns[pattern]["possible"].append(possible[(pattern, case)])
+        if (pattern, case) in possible:
+            possible[(pattern, case)]["tentative"].append(str(r["part"]))
     for p in patterns.values():
         p["requires"].sort()
         p["cases"].sort(key=lambda c: c["case"])

@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pav_graph.claims import BASES, STANCES, VOICES
+from pav_graph.model import CASE_KINDS
+
 # `$` alone also matches before a final line break in Python's re (which jsonschema and
 # fastjsonschema use), so "x\n" would pass as an id; `(?!\n)` closes that, and ECMA-262 (the
 # editors reading ontology/*.schema.json) reads the pattern the same way.
@@ -54,7 +57,25 @@ EXAMPLES = {
         },
     },
 }
-LEVELS = ["gemeente", "provincie", "rijk", "waterschap", "overig"]
+NOTE = {
+    "description": "our own remark, in Dutch and English ({nl: ..., en: ...}); a plain string is "
+    "read as written before notes were bilingual and is reported by `pav-graph check`",
+    "oneOf": [LANG_TEXT, TEXT],
+}
+QUALIFIER_PROPERTIES = {
+    "stance": {"enum": list(STANCES), "default": "states",
+               "description": "how the source says it: states (default), hedges (only suggests), "
+               "denies (examined and not found) — docs/annotation-guide.md § 3"},
+    "basis": {"enum": list(BASES), "default": "manifest",
+              "description": "manifest (default): the source's own words name it for this case; "
+              "latent: the encoder's interpretation — docs/annotation-guide.md § 4"},
+    "voice": {"enum": list(VOICES), "default": "author",
+              "description": "who in the source says it — docs/annotation-guide.md § 5"},
+    "attributed_to": {**LANG_TEXT, "description": "who exactly says it, e.g. {nl: het NSOB-onderzoek, "
+                      "en: the NSOB study}; never a respondent code or a private person's name"},
+}
+LEVELS = ["gemeente", "provincie", "rijk", "waterschap", "semipubliek", "overheid-onbekend", "niet-overheid",
+          "onbekend"]
 SOURCE_TYPES = ["report", "news", "thesis", "essay", "article", "interview", "working-paper"]
 KINDS = [
     "role", "relation-type", "influence-means", "risk-factor", "dilemma", "intervention",
@@ -68,11 +89,14 @@ CASE_SCHEMA = {
     "type": "object",
     "properties": {
         "id": ID,
+        "kind": {"enum": list(CASE_KINDS), "default": "case",
+                 "description": "case (default): an episode the source describes; mention: named in "
+                 "passing; illustration: an anonymous or textbook example — docs/annotation-guide.md § 8"},
         "label": LANG_TEXT,
         "summary": LANG_TEXT,
         "period": {
             "type": "object",
-            "properties": {"start": DATE, "end": DATE, "note": TEXT},
+            "properties": {"start": DATE, "end": DATE, "note": NOTE},
             "additionalProperties": False,
         },
         "source_types": {"type": "array", "items": {"enum": SOURCE_TYPES}},
@@ -116,8 +140,9 @@ CASE_SCHEMA = {
                 "type": "object",
                 "properties": {
                     "concept": ID,
+                    **QUALIFIER_PROPERTIES,
                     "evidence": EVIDENCE,
-                    "note": TEXT,
+                    "note": NOTE,
                     "measure": {
                         "type": "object",
                         "properties": {"value": {"type": "number"}, "unit": TEXT},
@@ -133,7 +158,8 @@ CASE_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"type": ID, "from": ID, "to": ID, "evidence": EVIDENCE, "note": TEXT},
+                "properties": {"type": ID, "from": ID, "to": ID, **QUALIFIER_PROPERTIES,
+                               "evidence": EVIDENCE, "note": NOTE},
                 "required": ["type", "from", "to", "evidence"],
                 "additionalProperties": False,
             },
@@ -145,9 +171,10 @@ CASE_SCHEMA = {
                 "properties": {
                     "concept": ID,
                     "status": {"enum": ["applied", "recommended"]},
+                    **QUALIFIER_PROPERTIES,
                     "outcome": LANG_TEXT,
                     "evidence": EVIDENCE,
-                    "note": TEXT,
+                    "note": NOTE,
                 },
                 "required": ["concept", "status", "evidence"],
                 "additionalProperties": False,
@@ -164,7 +191,9 @@ CASE_SCHEMA = {
                     "actors": {"type": "array", "items": ID},
                     "departing": {"type": "array", "items": ID},
                     "reason": LANG_TEXT,
+                    **QUALIFIER_PROPERTIES,
                     "evidence": EVIDENCE,
+                    "note": NOTE,
                 },
                 "required": ["label", "evidence"],
                 "additionalProperties": False,

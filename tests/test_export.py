@@ -205,8 +205,13 @@ def test_csv_tables(exported, model):
     columns, cases = read_table(directory, "cases")
     assert sorted(r["id"] for r in cases) == sorted(model.cases)
     columns, findings = read_table(directory, "findings")
-    assert columns[:9] == ["case", "case_label", "url", "concept", "kind", "quote", "source",
-                           "source_title", "locator"]
+    assert columns[:13] == ["case", "case_label", "url", "claim", "concept", "kind", "stance", "basis",
+                            "voice", "counts", "quote", "source", "source_title"]
+    for row in findings:  # the claim's id is its anchor; qualifiers as the model has them
+        finding = next(f for f in model.cases[row["case"]].findings if f.key == row["claim"])
+        assert row["url"].endswith("#" + finding.key)
+        assert (row["stance"], row["basis"], row["voice"]) == (finding.stance, finding.basis, finding.voice)
+        assert row["counts"] == str(finding.counts).lower()
     all_cases = list(model.cases.values())
     assert len(findings) == rows_per_evidence(f for c in all_cases for f in c.findings)
     for name, attr in (("relations", "relations"), ("events", "events"),
@@ -223,7 +228,7 @@ def test_csv_opens_in_pandas_with_labels_titles_and_pages(exported, model, runne
 
     directory = exported["csv"]
     cases = pd.read_csv(directory / "cases.csv", encoding="utf-8-sig", keep_default_na=False)
-    assert list(cases.columns[:3]) == ["id", "url", "label_nl"]
+    assert list(cases.columns[:4]) == ["id", "url", "kind", "label_nl"]
     row = cases.set_index("id").loc["maastricht-2025"]
     assert row["url"] == "cases/maastricht-2025.html"
     assert row["label_nl"] == model.cases["maastricht-2025"].label["nl"]

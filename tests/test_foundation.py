@@ -156,7 +156,7 @@ def test_shacl_catches_a_finding_without_evidence(project, corpus):
 
     triples = rdf.ontology_triples(project.ontology_dir / "pav-graph.ttl") + list(rdf.corpus_triples(corpus))
     has_evidence = rdf.P("hasEvidence")
-    target = rdf.N(f"{rdf.ID}case/maastricht-2025/finding/frame-lock")
+    target = rdf.N(f"{rdf.ID}case/maastricht-2025/finding-frame-lock")
     stripped = [t for t in triples if not (t.subject == target and t.predicate == has_evidence)]
     violations = run_shacl(project, rdf.to_ntriples(stripped))
     assert any("frame-lock" in v and "hasEvidence" in v for v in violations)

@@ -540,7 +540,10 @@ def test_concept_usage(store):
 
 def test_cases_by_level(store):
     rows = {r["level"]: r for r in ask(store, "cases-by-level")}
-    assert set(rows) == {"gemeente", "provincie", "rijk", "waterschap", "overig"}
+    # every level of the scheme is listed, with 0 where no case takes place there
+    assert set(rows) == {"gemeente", "provincie", "rijk", "waterschap", "semipubliek",
+                         "overheid-onbekend", "niet-overheid", "onbekend"}
+    assert rows["niet-overheid"]["cases"] == "0"
     # essay-2025 22-25: the Waterschap Amstel, Gooi en Vecht and the CdK in Gelderland
     assert "waterschap-agv" in ids(rows["waterschap"]["case_ids"])
     assert "gelderland" in ids(rows["provincie"]["case_ids"])
@@ -579,7 +582,7 @@ def test_csv_has_bom_and_keeps_dutch_characters(built, runner, cli):
     text = data.decode("utf-8-sig")
     assert "beëindigd" in text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows and set(rows[0]) == {"case_id", "about", "source", "locator", "quote"}
+    assert rows and set(rows[0]) == {"case_id", "about", "stance", "basis", "voice", "source", "locator", "quote"}
 
 
 def test_json_is_a_list_of_records(built, runner, cli):
@@ -587,7 +590,7 @@ def test_json_is_a_list_of_records(built, runner, cli):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
-    assert {"risk_factor", "label", "source", "locator", "quote"} == set(rows[0])
+    assert {"risk_factor", "label", "stance", "basis", "voice", "source", "locator", "quote"} == set(rows[0])
 
 
 def test_sparql_json_is_valid_results_json(built, runner, cli):
@@ -595,7 +598,7 @@ def test_sparql_json_is_valid_results_json(built, runner, cli):
                                  "--format", "sparql-json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["head"]["vars"] == ["risk_factor", "label", "source", "locator", "quote"]
+    assert data["head"]["vars"] == ["risk_factor", "label", "stance", "basis", "voice", "source", "locator", "quote"]
     bindings = data["results"]["bindings"]
     assert bindings and all(set(b) <= set(data["head"]["vars"]) for b in bindings)
     for b in bindings:

@@ -75,7 +75,7 @@ def _break(triples: list[ox.Triple], corpus) -> list[ox.Triple]:
     broken_findings = set()
     for case in list(corpus.cases.values())[::5]:
         for f in case.findings[:1]:
-            broken_findings.add(rdf.N(f"{rdf.ID}case/{case.id}/finding/{f.concept}"))
+            broken_findings.add(rdf.N(f"{rdf.ID}case/{case.id}/finding-{f.concept}"))
     broken_actors = {rdf.N(f"{rdf.ID}case/{c.id}/actor/{c.actors[0].id}")
                      for c in list(corpus.cases.values())[1::7] if c.actors}
     return [t for t in triples
@@ -89,7 +89,7 @@ def test_batched_shacl_reports_what_one_whole_run_reports(project, corpus, tmp_p
     broken = rdf.to_ntriples(_break(graph(project, corpus), corpus))
     shapes = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
     whole = builder._shacl_lines(shapes, broken)
-    assert len({line.split("/finding/")[0] for line in whole if "/finding/" in line}) >= 3
+    assert len({line.split("/finding-")[0] for line in whole if "/finding-" in line}) >= 3
     assert any("/actor/" in line for line in whole)
     monkeypatch.setattr(builder, "SHACL_BATCH", 8)  # 34 cases: five batches, two workers
     assert builder.run_shacl(project, broken, cache_dir=tmp_path) == whole

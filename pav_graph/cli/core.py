@@ -117,41 +117,57 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_l
 @click.command()
 @click.option("--with", "with_", multiple=True, metavar="CONCEPT",
               help="Only cases linked to this concept (id, Dutch or English label); repeatable.")
+@click.option("--include-interpreted", is_flag=True,
+              help="Also count claims the source only hedges, or that are our interpretation "
+                   "(marked 'mogelijk' in the output).")
+@click.option("--absent", multiple=True, metavar="CONCEPT",
+              help="Only cases where a source examined this concept and found it absent; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_context
-def cases(ctx: click.Context, with_: tuple[str, ...], fmt: str) -> None:
+def cases(ctx: click.Context, with_: tuple[str, ...], include_interpreted: bool,
+          absent: tuple[str, ...], fmt: str) -> None:
     """List the cases, optionally only those linked to ALL the given concepts.
 
     A case is linked to a concept through a finding, an actor's role, a relation's type,
-    an intervention or an event type.
+    an intervention or an event type — counting only claims the source states of the case in
+    its own words (see docs/annotation-guide.md), unless --include-interpreted.
 
     \b
     Examples:
       pav-graph cases
       pav-graph cases --with "onveilige meldcultuur" --format json
       pav-graph cases --with wantrouwen --with gemeentesecretaris
+      pav-graph cases --with verharding-van-taal --include-interpreted
+      pav-graph cases --absent ambtelijk-ondernemerschap
     """
     from pav_graph import catalog
 
     index = catalog.read_index(built_directory(ctx))
-    ids = []
-    if with_:
-        rows = catalog.indexed_concepts(index)
-        for text in with_:
+    concept_rows = catalog.indexed_concepts(index)
+
+    def resolve(option: str, texts: tuple[str, ...]) -> list[str]:
+        ids = []
+        for text in texts:
             try:
-                ids.append(catalog.resolve_concept(text, rows).id)
+                ids.append(catalog.resolve_concept(text, concept_rows).id)
             except catalog.UnknownConcept as exc:
                 hint = ("did you mean " + " or ".join(f"'{s}'" for s in exc.suggestions) + "?"
                         if exc.suggestions else "list them with `pav-graph concepts`")
-                raise click.UsageError(f"--with {text!r}: unknown concept — {hint}") from None
-    rows = catalog.indexed_cases(index, ids)
+                raise click.UsageError(f"{option} {text!r}: unknown concept — {hint}") from None
+        return ids
+
+    rows = catalog.indexed_cases(index, resolve("--with", with_), include_interpreted,
+                                 resolve("--absent", absent))
     if fmt == "table":
         for r in rows:
             r["period"] = "–".join(x for x in (r["start"], r["end"]) if x)
+            possible = [c for c, how in r.get("links", {}).items() if how == "possible"]
+            r["label"] += f" (mogelijk: {', '.join(possible)})" if possible else ""
         emit(rows, ["id", "label", "levels", "period", "sources"], fmt,
              title=f"{len(rows)} casus(sen)")
     else:
-        emit(rows, ["id", "label", "label_en", "levels", "start", "end", "organisations", "sources"], fmt)
+        emit(rows, ["id", "label", "label_en", "kind", "levels", "start", "end", "organisations",
+                    "sources"] + (["links"] if with_ else []) + (["absent"] if absent else []), fmt)
 
 
 @click.command()

@@ -71,6 +71,9 @@ def render_text(composites: list[dict], recurring: list[dict], min_cases: int) -
                     evidence = item["evidence"] or [None]
                     for ev in evidence:
                         out.append(f"    {part['concept']} ← {item['kind']}: {_cite(ev)}")
+        for c in p.get("possible", []):
+            out.append(f"  mogelijk / possible: {c['case']} — rests on claims that do not count "
+                       f"(hedged or interpreted) for: {', '.join(c['tentative'])}")
     out.append("")
     out.append(f"Terugkerende patronen en risicofactoren / recurring patterns and risk factors "
                f"(in ≥ {min_cases} cases): {len(recurring)}")
@@ -128,16 +131,20 @@ def explain(ctx: click.Context, case_id: str, pattern_id: str, fmt: str) -> None
     if fmt == "json":
         click.echo(json.dumps({
             "case": case_id, "pattern": pattern_id, "matches": result.matches,
-            "missing": result.missing,
+            "possibly_matches": result.possibly_matches, "missing": result.missing,
+            "tentative": result.tentative,
             "parts": [{"concept": concept, "label": label(concept), "label_en": label(concept, "en"),
                        "items": [{"kind": s.kind, "item": s.iri_suffix, "text": s.text,
+                                  "standing": s.standing, "marks": list(s.marks),
                                   "evidence": [{"quote": e.quote, "source": e.source,
                                                 "locator": e.locator} for e in s.evidence]}
                                  for s in items]}
                       for concept, items in result.parts.items()],
         }, ensure_ascii=False, indent=2))
         return
-    verdict = "matches" if result.matches else "does not match"
+    verdict = ("matches" if result.matches else
+               "possibly matches (mogelijk: resting on claims that do not count)" if result.possibly_matches
+               else "does not match")
     click.echo(f"{case_id} {verdict} {pattern_id} ({label(pattern_id)} / {label(pattern_id, 'en')}),"
                f" which requires: {', '.join(pattern.all_of)}")
     for concept, items in result.parts.items():
@@ -145,10 +152,12 @@ def explain(ctx: click.Context, case_id: str, pattern_id: str, fmt: str) -> None
             click.echo(f"  ✗ {concept} ({label(concept)}): missing — the case has no finding, "
                        "event, role, relation or intervention of this concept")
             continue
-        click.echo(f"  ✓ {concept} ({label(concept)})")
+        sign = "✓" if result.found(concept) else "?" if result.possible_only(concept) else "✗"
+        click.echo(f"  {sign} {concept} ({label(concept)})")
         for s in items:
             what = f"{s.kind} {s.iri_suffix}" + (f" — {s.text}" if s.text else "")
-            click.echo(f"      via {what}")
+            marks = f" [{', '.join(s.marks)}]" if s.marks else ""
+            click.echo(f"      via {what}{marks}")
             if not s.evidence:
                 click.echo("        (no quote)")
             for e in s.evidence:

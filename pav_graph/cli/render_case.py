@@ -36,6 +36,11 @@ def render(detail: dict, lang: str = "nl") -> None:
     out.print()
     say(detail["summary"].get(lang) or "")
 
+    def marks(item: dict) -> tuple[str, str]:
+        """How the source says it, when it is not a plain statement in its own words."""
+        found = item.get("marks" if lang == "nl" else "marks_en") or []
+        return (f" ({'; '.join(found)})" if found else "", "yellow")
+
     def quotes(item: dict) -> None:
         for ev in item["evidence"]:
             say("      ", (f"“{ev['quote']}”", "italic"), " ",
@@ -51,7 +56,7 @@ def render(detail: dict, lang: str = "nl") -> None:
             for f in detail[group]:
                 extra = f" [{f['status']}]" if f.get("status") else ""
                 label = f["clabel"] if lang == "nl" else f["clabel_en"]
-                say(f"  • {label or ''} ", (f"({f['ckind'] or ''}){extra}", "dim"))
+                say(f"  • {label or ''} ", (f"({f['ckind'] or ''}){extra}", "dim"), marks(f))
                 outcome = f.get("outcome" if lang == "nl" else "outcome_en")
                 if outcome:
                     say(f"      → {outcome}")
@@ -60,15 +65,19 @@ def render(detail: dict, lang: str = "nl") -> None:
         say("\n", (t["relations"], "bold"))
         for r in detail["relations"]:
             label = r["clabel"] if lang == "nl" else r["clabel_en"]
-            say(f"  • {r['from'] or ''} —{label or ''}→ {r['to'] or ''}")
+            say(f"  • {r['from'] or ''} —{label or ''}→ {r['to'] or ''}", marks(r))
             quotes(r)
     if detail["events"]:
         say("\n", (t["events"], "bold"))
         for e in detail["events"]:
-            say(f"  • {e['date'] or '?'}: {e[lab] or e['label'] or ''}")
+            say(f"  • {e['date'] or '?'}: {e[lab] or e['label'] or ''}", marks(e))
             quotes(e)
     if detail["patterns"]:
         say("\n", (t["patterns"], "bold"))
         for p in detail["patterns"]:
             say(f"  • {p['label'] if lang == 'nl' else p['label_en']} ({p['id']}) — "
                 f"pav-graph explain {detail['id']} {p['id']}")
+    for p in detail.get("possible_patterns", []):
+        say(("  • " + ("mogelijk: " if lang == "nl" else "possible: "), "yellow"),
+            f"{p['label'] if lang == 'nl' else p['label_en']} ({p['id']}) — "
+            f"pav-graph explain {detail['id']} {p['id']}")

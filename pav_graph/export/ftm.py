@@ -4,7 +4,7 @@ One JSON object per line: ``{"id", "schema", "properties": {name: [values]}}`` �
 format (https://followthemoney.tech/explorer/). The mapping:
 
 * each organisation → ``PublicBody`` (government levels gemeente, provincie, rijk, waterschap)
-  or ``Organization`` (level ``overig``: companies, unions, research firms); ``PublicBody`` is a
+  (and semipubliek, overheid-onbekend) or ``Organization`` (niet-overheid, onbekend); ``PublicBody`` is a
   kind of ``Organization`` in FtM;
 * each actor → ``Person`` **named by its role label** ("de gemeentesecretaris van Maastricht"),
   as the case files do; a private name never appears. Only where the graph itself holds a
@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from pav_graph.rdf import ID
 from pav_graph.sparql import prefix_header, select_local
 
-PUBLIC_LEVELS = {"gemeente", "provincie", "rijk", "waterschap"}
+PUBLIC_LEVELS = {"gemeente", "provincie", "rijk", "waterschap", "semipubliek", "overheid-onbekend"}
 LANGUAGES = {"nl": "nld", "en": "eng", "de": "deu", "fr": "fra"}  # ISO 639-3, as FtM wants
 STATEMENT = {"finding": "bevinding", "relation": "relatie", "intervention": "interventie",
              "event": "gebeurtenis", "actor": "actor"}

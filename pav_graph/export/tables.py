@@ -1,7 +1,9 @@
 """The graph as plain tables (CSV), for pandas, R and spreadsheets.
 
 One file per kind of statement: ``cases``, ``concepts``, ``findings``, ``relations``, ``events``
-and ``interventions``. Statements carry their evidence in long form: one row per quote (columns
+and ``interventions``. Each claim row carries its stable id (``claim``) and qualifiers
+(``stance``, ``basis``, ``voice``, and ``counts``: whether it counts by the default rule of
+docs/annotation-guide.md), and its notes per language. Statements carry their evidence in long form: one row per quote (columns
 ``quote``, ``source``, ``locator``), so a researcher can filter and count without unpacking
 lists; a statement without evidence still has one row with those cells empty. Several values in
 one cell (e.g. a case's organisations) are joined with ``"; "``. Ids are the short ids of the
@@ -19,11 +21,11 @@ with ``'`` (:mod:`pav_graph.spreadsheet`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from pav_graph.rdf import ID
 from pav_graph.sparql import prefix_header, select_local
 
 Table = tuple[list[str], list[dict[str, str]]]
@@ -63,33 +65,57 @@ def _evidence(store: ox.Store) -> dict[str, list[dict[str, str]]]:
     return out
 
 
-def _claim_urls(rows: list[dict[str, str]], site_url: str, case_labels: dict[str, str]) -> None:
-    """Add ``case_label`` and ``url`` (the claim's anchor on its case page, as the site writes
-    it: the claim's IRI after the case's, ``/`` → ``-``) to claim rows keyed by ``node``."""
-    for row in rows:
-        case_iri = f"{ID}case/{row['case']}"
-        anchor = row["node"][len(case_iri) + 1:].replace("/", "-")
-        row["case_label"] = case_labels.get(row["case"], "")
-        row["url"] = f"{site_url}cases/{row['case']}.html#{anchor}"
+QUALIFIERS = ["claim", "stance", "basis", "voice", "counts", "note_nl", "note_en"]
+CLAIM = ["case", "case_label", "url", "claim"]  # the first columns of every claim table
+QUALIFIED = ["stance", "basis", "voice", "counts"]
 
 
-def _with_evidence(rows: list[dict[str, str]], evidence: dict[str, list[dict[str, str]]],
-                   key: str = "node") -> list[dict[str, str]]:
-    """One row per evidence item of each statement (``row[key]`` is the statement IRI)."""
-    out = []
-    for row in rows:
-        base = {k: v for k, v in row.items() if k != key}
-        for ev in evidence.get(row[key]) or [dict.fromkeys(EVIDENCE, "")]:
-            out.append({**base, **ev})
-    return out
+def _qualifiers(store: ox.Store) -> dict[str, dict[str, str]]:
+    """Claim IRI → its stable id, stance, basis, voice, whether it counts, and its notes."""
+    return {r["node"]: {k: r[k] for k in QUALIFIERS} for r in _rows(store, """
+        SELECT ?node ?claim ?stance ?basis ?voice ?counts ?note_nl ?note_en WHERE {
+          ?node pg:stance ?st ; pg:basis ?ba ; pg:voice ?vo ; pg:counts ?counts ;
+                dcterms:identifier ?claim .
+          BIND(STRAFTER(STR(?st), "/stance/") AS ?stance)
+          BIND(STRAFTER(STR(?ba), "/basis/") AS ?basis)
+          BIND(STRAFTER(STR(?vo), "/voice/") AS ?voice)
+          OPTIONAL { ?node pg:note ?note_nl FILTER(lang(?note_nl) = "nl") }
+          OPTIONAL { ?node pg:note ?note_en FILTER(lang(?note_en) = "en") }
+        }""")}
+
+
+@dataclass
+class Claims:
+    """What every claim table adds to its rows: evidence, qualifiers, case label and page URL."""
+
+    evidence: dict[str, list[dict[str, str]]]
+    qualifiers: dict[str, dict[str, str]]
+    case_labels: dict[str, str]
+    site_url: str = ""
+
+    def rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        """One row per evidence item of each claim (``row["node"]`` is the claim IRI), with the
+        claim's id and qualifiers, its case's label and ``url`` (the claim's anchor on its case
+        page, which is its id), ordered by case and claim id."""
+        out = []
+        for row in rows:
+            row.update(self.qualifiers.get(row["node"], {}))
+            row["case_label"] = self.case_labels.get(row["case"], "")
+            row["url"] = f"{self.site_url}cases/{row['case']}.html#{row.get('claim', '')}"
+        for row in sorted(rows, key=lambda r: (r["case"], r.get("claim", ""))):
+            base = {k: v for k, v in row.items() if k != "node"}
+            for ev in self.evidence.get(row["node"]) or [dict.fromkeys(EVIDENCE, "")]:
+                out.append({**base, **ev})
+        return out
 
 
 def cases_table(store: ox.Store, site_url: str = "") -> Table:
-    columns = ["id", "url", "label_nl", "label_en", "start", "end", "levels", "organisations",
+    columns = ["id", "url", "kind", "label_nl", "label_en", "start", "end", "levels", "organisations",
                "sources", "source_types", "patterns", "summary_nl", "summary_en"]
     rows = _rows(store, """
-        SELECT ?case ?id ?label_nl ?label_en ?start ?end ?summary_nl ?summary_en WHERE {
+        SELECT ?case ?id ?kind ?label_nl ?label_en ?start ?end ?summary_nl ?summary_en WHERE {
           ?case a pg:Case ; dcterms:identifier ?id .
+          OPTIONAL { ?case pg:caseKind ?k BIND(STRAFTER(STR(?k), "/case-kind/") AS ?kind) }
           OPTIONAL { ?case rdfs:label ?label_nl FILTER(lang(?label_nl) = "nl") }
           OPTIONAL { ?case rdfs:label ?label_en FILTER(lang(?label_en) = "en") }
           OPTIONAL { ?case pg:startDate ?start }
@@ -137,20 +163,17 @@ def concepts_table(store: ox.Store, site_url: str = "") -> Table:
     return columns, rows
 
 
-def findings_table(store: ox.Store, evidence: dict, site_url: str = "",
-                   case_labels: dict | None = None) -> Table:
-    columns = ["case", "case_label", "url", "concept", "kind", *EVIDENCE, "note",
+def findings_table(store: ox.Store, claims: Claims) -> Table:
+    columns = [*CLAIM, "concept", "kind", *QUALIFIED, *EVIDENCE, "note_nl", "note_en",
                "measure_value", "measure_unit"]
     rows = _rows(store, """
-        SELECT ?node ?case ?concept ?kind ?note ?measure_value ?measure_unit WHERE {
+        SELECT ?node ?case ?concept ?kind ?measure_value ?measure_unit WHERE {
           ?c pg:hasFinding ?node ; dcterms:identifier ?case .
           ?node pg:concept ?k . ?k skos:notation ?concept ; pg:kind ?kind .
-          OPTIONAL { ?node pg:note ?note }
           OPTIONAL { ?node pg:measureValue ?measure_value }
           OPTIONAL { ?node pg:measureUnit ?measure_unit }
-        } ORDER BY ?case ?concept""")
-    _claim_urls(rows, site_url, case_labels or {})
-    return columns, _with_evidence(rows, evidence)
+        }""")
+    return columns, claims.rows(rows)
 
 
 def _actor_labels(store: ox.Store) -> dict[str, str]:
@@ -159,30 +182,24 @@ def _actor_labels(store: ox.Store) -> dict[str, str]:
                                      FILTER(lang(?label) = "nl") }""")}
 
 
-def relations_table(store: ox.Store, evidence: dict, site_url: str = "",
-                    case_labels: dict | None = None) -> Table:
-    columns = ["case", "case_label", "url", "relation", "type", "from_actor", "from_label", "to_actor", "to_label",
-               *EVIDENCE, "note"]
+def relations_table(store: ox.Store, claims: Claims) -> Table:
+    columns = [*CLAIM, "type", "from_actor", "from_label", "to_actor", "to_label", *QUALIFIED,
+               *EVIDENCE, "note_nl", "note_en"]
     labels = _actor_labels(store)
     rows = _rows(store, """
-        SELECT ?node ?case ?type ?from ?to ?note WHERE {
+        SELECT ?node ?case ?type ?from ?to WHERE {
           ?c pg:hasRelation ?node ; dcterms:identifier ?case .
           ?node pg:relationType/skos:notation ?type ; pg:fromActor ?from ; pg:toActor ?to .
-          OPTIONAL { ?node pg:note ?note }
         }""")
     for row in rows:
-        row["relation"] = _tail(row["node"])
         row["from_actor"], row["from_label"] = _tail(row["from"]), labels.get(row.pop("from"), "")
         row["to_actor"], row["to_label"] = _tail(row["to"]), labels.get(row.pop("to"), "")
-    rows.sort(key=lambda r: (r["case"], int(r["relation"])))
-    _claim_urls(rows, site_url, case_labels or {})
-    return columns, _with_evidence(rows, evidence)
+    return columns, claims.rows(rows)
 
 
-def events_table(store: ox.Store, evidence: dict, site_url: str = "",
-                 case_labels: dict | None = None) -> Table:
-    columns = ["case", "case_label", "url", "event", "date", "type", "label_nl", "label_en", "actors", "reason_nl",
-               *EVIDENCE]
+def events_table(store: ox.Store, claims: Claims) -> Table:
+    columns = [*CLAIM, "date", "type", "label_nl", "label_en", "actors", "reason_nl", *QUALIFIED,
+               *EVIDENCE, "note_nl", "note_en"]
     rows = _rows(store, """
         SELECT ?node ?case ?date ?type ?label_nl ?label_en ?reason_nl WHERE {
           ?c pg:hasEvent ?node ; dcterms:identifier ?case .
@@ -194,46 +211,37 @@ def events_table(store: ox.Store, evidence: dict, site_url: str = "",
         }""")
     actors = _multi(store, "SELECT ?key ?value WHERE { ?key a pg:Event ; pg:involves ?value }")
     for row in rows:
-        row["event"] = _tail(row["node"])
         row["actors"] = "; ".join(_tail(a) for a in actors.get(row["node"], []))
-    rows.sort(key=lambda r: (r["case"], int(r["event"])))
-    _claim_urls(rows, site_url, case_labels or {})
-    return columns, _with_evidence(rows, evidence)
+    return columns, claims.rows(rows)
 
 
-def interventions_table(store: ox.Store, evidence: dict, site_url: str = "",
-                        case_labels: dict | None = None) -> Table:
-    columns = ["case", "case_label", "url", "intervention", "concept", "status", "outcome_nl", "outcome_en",
-               *EVIDENCE, "note"]
+def interventions_table(store: ox.Store, claims: Claims) -> Table:
+    columns = [*CLAIM, "concept", "status", "outcome_nl", "outcome_en", *QUALIFIED, *EVIDENCE,
+               "note_nl", "note_en"]
     rows = _rows(store, """
-        SELECT ?node ?case ?concept ?status ?outcome_nl ?outcome_en ?note WHERE {
+        SELECT ?node ?case ?concept ?status ?outcome_nl ?outcome_en WHERE {
           ?c pg:hasIntervention ?node ; dcterms:identifier ?case .
           ?node pg:concept/skos:notation ?concept ; pg:status ?s .
           BIND(STRAFTER(STR(?s), "/id/status/") AS ?status)
           OPTIONAL { ?node pg:outcome ?outcome_nl FILTER(lang(?outcome_nl) = "nl") }
           OPTIONAL { ?node pg:outcome ?outcome_en FILTER(lang(?outcome_en) = "en") }
-          OPTIONAL { ?node pg:note ?note }
         }""")
-    for row in rows:
-        row["intervention"] = _tail(row["node"])
-    rows.sort(key=lambda r: (r["case"], int(r["intervention"])))
-    _claim_urls(rows, site_url, case_labels or {})
-    return columns, _with_evidence(rows, evidence)
+    return columns, claims.rows(rows)
 
 
 def tables(store: ox.Store, site_url: str = "") -> dict[str, Table]:
     """All tables by file stem, in the order they are written. ``site_url``: the address of
     the published site (ending in ``/``), put before the pages' paths; "" keeps them relative."""
-    evidence = _evidence(store)
     cases = cases_table(store, site_url)
-    labels = {row["id"]: row["label_nl"] for row in cases[1]}
+    claims = Claims(_evidence(store), _qualifiers(store),
+                    {row["id"]: row["label_nl"] for row in cases[1]}, site_url)
     return {
         "cases": cases,
         "concepts": concepts_table(store, site_url),
-        "findings": findings_table(store, evidence, site_url, labels),
-        "relations": relations_table(store, evidence, site_url, labels),
-        "events": events_table(store, evidence, site_url, labels),
-        "interventions": interventions_table(store, evidence, site_url, labels),
+        "findings": findings_table(store, claims),
+        "relations": relations_table(store, claims),
+        "events": events_table(store, claims),
+        "interventions": interventions_table(store, claims),
     }
 
 

@@ -134,7 +134,9 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
             "broader": [], "narrower": [], "related": [], "requires": [],
             "definition_lines": None, "definition_quote": None, "composite": False,
             "examples": [],  # illustrations from the sources (pg:illustratedBy), in file order
-            "cases": [],  # filled by _cases: [{"case": id, "items": [...]}]
+            "cases": [],  # filled by _cases: [{"case": id, "items": [...]}] (counting claims)
+            "possible": [],  # cases where only hedged or interpreted claims link the concept
+            "absent": [],  # cases where a source examined the concept and found it absent
         }
     names = {"broader": "broader", "narrower": "narrower", "related": "related",
              "requires": "requires"}
@@ -251,7 +253,12 @@ def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
 
 
 def _register_uses(concepts: dict[str, dict], case: dict) -> None:
-    """Record on each concept the items of ``case`` that link to it (with their quotes)."""
+    """Record on each concept the items of ``case`` that link to it (with their quotes).
+
+    A case *uses* a concept when a counting claim (or an actor's role, or an inferred pattern)
+    links them; hedged or interpreted claims are recorded under ``possible`` and denied ones
+    under ``absent``, so the concept page can show them, marked, without counting them.
+    """
     detail = case["detail"]
     uses: dict[str, list[dict]] = defaultdict(list)
     for group in ("findings", "relations", "interventions", "events"):
@@ -267,10 +274,19 @@ def _register_uses(concepts: dict[str, dict], case: dict) -> None:
             inferred.add(p["id"])
             uses[p["id"]] = [{"group": x["anchor"].split("-", 1)[0] + "s", "item": x}
                              for x in p["based_on"]]
-    for cid in sorted(set(case["linked"]) | set(uses)):
-        if cid in concepts:
-            concepts[cid]["cases"].append({"case": case["id"], "items": uses.get(cid, []),
-                                           "inferred": cid in inferred})
+    linked = set(case["linked"])
+    for cid in sorted(linked | set(uses)):
+        if cid not in concepts:
+            continue
+        items = uses.get(cid, [])
+        if cid in linked or cid in inferred:
+            group, items = "cases", [u for u in items if u["item"].get("standing", "counts") == "counts"]
+        elif any(u["item"].get("standing") == "possible" for u in items):
+            group = "possible"
+        else:
+            group = "absent"
+        concepts[cid].setdefault(group, []).append(
+            {"case": case["id"], "items": items, "inferred": cid in inferred})
 
 
 def _similar(cases: dict[str, dict], concepts: dict[str, dict], top: int = 5) -> None:
