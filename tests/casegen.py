@@ -37,18 +37,19 @@ def full_case(case_id: str = "volledige-casus") -> dict:
     data = yaml.safe_load(BASE_CASE.read_text(encoding="utf-8"))
     data["id"] = case_id
     ev = data["findings"][0]["evidence"]  # essay-2025 l. 92 and l. 93-94
-    data["period"] = {"start": "2019-03", "end": "2020-11-02", "note": "Een periode. / A period."}
+    data["period"] = {"start": "2019-03", "end": "2020-11-02",
+                      "note": {"nl": "Een periode.", "en": "A period."}}
     data["source_types"] = ["essay", "report"]
     data["organisations"][0]["involvement"] = "setting"
     data["organisations"].append({"id": "onderzoeksbureau-x", "name": "Onderzoeksbureau X",
-                                  "level": "overig", "involvement": "party"})
+                                  "level": "niet-overheid", "involvement": "party"})
     data["actors"][0].update(name="Functie, geen persoon", anonymous=False,
                              evidence=[dict(ev[1], page=12, lang="nl")])
     data["actors"].append({"id": "burgemeester", "role": concept_ids("role")[0],
                            "organisation": "gemeente-heeze-leende", "anonymous": True,
                            "label": {"nl": "de burgemeester", "en": "the mayor"}})
     finding = data["findings"][0]
-    finding["note"] = "Een notitie."
+    finding["note"] = {"nl": "Een notitie.", "en": "A note."}
     finding["measure"] = {"value": 2.5, "unit": "keer"}
     finding["evidence"][0].update(page="iv", lang="en")
     data["relations"] = [{"type": concept_ids("relation-type")[0], "from": "gemeentesecretaris",
@@ -58,6 +59,7 @@ def full_case(case_id: str = "volledige-casus") -> dict:
                               "evidence": [dict(ev[0])], "note": "Interventie."}]
     event = data["events"][0]
     event["date"] = "2020-11"
+    event["note"] = {"nl": "Een noot.", "en": "A note."}
     event["evidence"][0]["page"] = 7
     assert {"type", "actors", "reason", "label"} <= set(event)
     from pav_graph.schema import CASE_SCHEMA

@@ -140,7 +140,7 @@ def test_network_export_loads_in_networkx(exported, model, fmt):
     assert all(("case/" in a) != ("case/" in b) for a, b in graph.edges)
 
 
-LEVELS = set(SCHEMA_LEVELS)  # gemeente, provincie, rijk, waterschap, overig
+LEVELS = set(SCHEMA_LEVELS)  # gemeente, provincie, rijk, waterschap, semipubliek, ...
 
 
 def test_network_carries_what_gephi_draws(exported, model):

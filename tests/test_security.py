@@ -557,12 +557,12 @@ def markup_corpus(dest: Path) -> None:
                        {"date": "2024-06", "label": {"nl": FORMULAS[0], "en": FORMULAS[3]},
                         "evidence": [{"source": "haken", "lines": len(MARKUP) + 2 + i,
                                       "quote": f} for i, f in enumerate(FORMULAS)]}]}
-    case["organisations"].append({"id": "formule", "name": FORMULAS[2], "level": "overig"})
+    case["organisations"].append({"id": "formule", "name": FORMULAS[2], "level": "niet-overheid"})
     (dest / "cases" / "haken-casus.yaml").write_text(
         yaml.safe_dump(case, allow_unicode=True, sort_keys=False), encoding="utf-8")
     formula = {"id": "formule-casus", "label": {"nl": FORMULAS[1], "en": FORMULAS[3]},
                "summary": {"nl": FORMULAS[0], "en": FORMULAS[2]},
-               "organisations": [{"id": "formule", "name": FORMULAS[2], "level": "overig"}],
+               "organisations": [{"id": "formule", "name": FORMULAS[2], "level": "niet-overheid"}],
                "findings": [{"concept": "haken-begrip", "evidence": [
                    {"source": "haken", "lines": len(MARKUP) + 2, "quote": FORMULAS[0]}]}]}
     (dest / "cases" / "formule-casus.yaml").write_text(
