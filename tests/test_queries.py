@@ -540,10 +540,10 @@ def test_concept_usage(store):
 
 def test_cases_by_level(store):
     rows = {r["level"]: r for r in ask(store, "cases-by-level")}
-    # every level of the scheme is listed, with 0 where no case takes place there
+    # the levels where a case takes place; niet-overheid and onbekend are only ever parties from
+    # outside (a research firm, a union, &Van de Laar), never where a case takes place
     assert set(rows) == {"gemeente", "provincie", "rijk", "waterschap", "semipubliek",
-                         "overheid-onbekend", "niet-overheid", "onbekend"}
-    assert rows["niet-overheid"]["cases"] == "0"
+                         "overheid-onbekend"}
     # essay-2025 22-25: the Waterschap Amstel, Gooi en Vecht and the CdK in Gelderland
     assert "waterschap-agv" in ids(rows["waterschap"]["case_ids"])
     assert "gelderland" in ids(rows["provincie"]["case_ids"])
