@@ -772,3 +772,32 @@ def test_source_files_refuse_unknown_fields(field: str, expect: str, corpus_copy
     run = pav(corpus_copy, "validate")
     assert_clean_refusal(run, "betrekkingen-2004.yaml", f"unknown field '{field}'")
     assert expect in run.out
+
+
+@pytest.mark.parametrize("java,expect", [
+    ("Java error message is:\n", "stopped without a message"),
+    ("", "stopped without a message"),
+    ("Java error message is:\nException in thread \"main\" java.lang.OutOfMemoryError: heap\n"
+     "\tat x.y(Z.java:1)\n", "java.lang.OutOfMemoryError: heap"),
+    ("Java error message is:\nsome warning\nError: could not find class\n", "could not find class"),
+])
+def test_a_reasoner_failure_is_never_an_empty_message(java: str, expect: str) -> None:
+    """`case add` with a NaN once ended in "the reasoner failed: Java error message is:" and
+    nothing else. Whatever Java prints (or not), the message says something and how to go on."""
+    from pav_graph.reason import java_failure
+
+    line = java_failure(java)
+    assert expect in line and "\n" not in line and " — " in line and "--no-reason" in line
+
+
+@pytest.mark.slow
+def test_a_real_hermit_failure_names_its_cause() -> None:
+    """A literal HermiT cannot read (what a NaN measure once became) fails with Java's reason."""
+    from pav_graph import reason
+
+    nt = (b'<urn:a> <urn:p> "NaN"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+          b"<urn:p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+          b"<http://www.w3.org/2002/07/owl#DatatypeProperty> .\n")
+    with pytest.raises(reason.InconsistentOntology) as caught:
+        reason._hermit(nt)
+    assert "MalformedLiteralException" in str(caught.value), caught.value
