@@ -777,8 +777,8 @@ def test_source_files_refuse_unknown_fields(field: str, expect: str, corpus_copy
 @pytest.mark.parametrize("java,expect", [
     ("Java error message is:\n", "stopped without a message"),
     ("", "stopped without a message"),
-    ("Java error message is:\nException in thread \"main\" java.lang.OutOfMemoryError: heap\n"
-     "\tat x.y(Z.java:1)\n", "java.lang.OutOfMemoryError: heap"),
+    (("Java error message is:\nException in thread \"main\" java.lang.OutOfMemoryError: heap\n"
+     "\tat x.y(Z.java:1)\n"), "java.lang.OutOfMemoryError: heap"),
     ("Java error message is:\nsome warning\nError: could not find class\n", "could not find class"),
 ])
 def test_a_reasoner_failure_is_never_an_empty_message(java: str, expect: str) -> None:

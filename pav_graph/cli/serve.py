@@ -49,12 +49,23 @@ def _is_loopback(host: str) -> bool:
               help="Most rows (or triples) a query may return (more: 422, never truncated).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (queries that run at the same time).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=0),
+              metavar="MIB", help="Memory a query worker may use, in MiB (more: 503); 0: no cap.")
+@click.option("--max-answer", default=32.0, show_default=True, type=click.FloatRange(min=0.001),
+              metavar="MIB", help="Largest answer sent, in MiB (more: 422, never truncated).")
+@click.option("--idle-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="A connection whose request is not complete within this is closed.")
+@click.option("--max-connections", default=128, show_default=True,
+              type=click.IntRange(1, 4096),
+              help="Connections served at once; more wait (without a thread), then get 503.")
 @click.option("--site", type=click.Path(file_okay=False, path_type=Path),
               help="Static site directory served at / (default: site/ if present).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Build directory holding store/ (default: the project's build/).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, workers: int,
+          max_memory: int, max_answer: float, idle_timeout: float, max_connections: int,
           site: Path | None, build_dir: Path | None) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query)
     and the static site (/).
@@ -85,7 +96,9 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, 
         raise click.UsageError(f"--site {site}: no such directory; build it with `pav-graph site`")
     queries = project.queries_dir if project else build.resolve().parent / "queries"
     settings = Settings(build_dir=build, host=host, port=port, timeout=timeout, limit=limit,
-                        workers=workers, site=site, examples=load_examples(queries))
+                        workers=workers, site=site, examples=load_examples(queries),
+                        max_memory=max_memory, max_bytes=int(max_answer * 2**20),
+                        idle_timeout=idle_timeout, max_connections=max_connections)
     try:
         server = make_server(settings)
     except WorkerStartError as exc:
@@ -103,7 +116,10 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int, 
     base = f"http://{bound_host}:{bound_port}"
     click.echo(f"SPARQL endpoint: {base}/sparql   query page: {base}/query"
                + (f"   site: {site} at {base}/" if site else ""), err=True)
-    click.echo(f"time-out {timeout:g} s, result limit {limit}, {workers} worker(s); "
+    click.echo(f"time-out {timeout:g} s, result limit {limit}, answers up to {max_answer:g} "
+               f"MiB, {workers} worker(s) of up to "
+               + (f"{max_memory} MiB" if max_memory else "unlimited memory")
+               + f", {max_connections} connections, idle time-out {idle_timeout:g} s; "
                "Ctrl-C stops the server", err=True)
     if not _is_loopback(host):
         click.echo(f"warning: listening on {host}, reachable from other machines; "

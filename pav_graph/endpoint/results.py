@@ -43,6 +43,7 @@ class Job:
     default_graphs: list[str] | None = None  # protocol dataset; None = the store's own
     named_graphs: list[str] | None = None
     kind: str = "query"  # or "description": the Service Description (base_iri = endpoint)
+    max_bytes: int = 0  # the largest answer; 0: no cap
     timeout: float = 0.0  # the server's time-out, said in the Service Description
 
 
@@ -87,11 +88,15 @@ def run(store: ox.Store, job: Job) -> Answer:
             body = result.serialize(format=_BOOLEAN_FORMATS[choice.fmt])
         elif form == "SELECT":
             variables = [v.value for v in result.variables]
-            rows = _take(result, job.limit, "solutions")
+            rows = _take(result, job.limit, "solutions", job.max_bytes)
             body = _SOLUTION_WRITERS[choice.fmt](variables, rows)
         else:
-            triples = _take(result, job.limit, "triples")
+            triples = _take(result, job.limit, "triples", job.max_bytes)
             body = ox.serialize(triples, format=RDF_FORMATS[choice.fmt])
+        if job.max_bytes and len(body) > job.max_bytes:
+            raise _TooBig(len(body))
+    except _TooBig as exc:
+        return error(422, too_big(exc.size, job.max_bytes))
     except _TooMany as exc:
         return error(
             422,
@@ -114,12 +119,33 @@ class _TooMany(Exception):
     pass
 
 
-def _take(iterator, limit: int, what: str) -> list:
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def too_big(size: int, max_bytes: int) -> str:
+    at_least = "at least " if size <= max_bytes else ""
+    return (f"answer too large: {at_least}{size / 2**20:.1f} MiB, more than the server's "
+            f"--max-answer ({max_bytes / 2**20:g} MiB); ask for fewer or shorter values "
+            "(LIMIT, SUBSTR), or start `pav-graph serve` with a higher --max-answer")
+
+
+def _take(iterator, limit: int, what: str, max_bytes: int = 0) -> list:
+    """At most ``limit`` items (more: _TooMany) whose text is at most ``max_bytes`` long
+    (more: _TooBig), counted while reading, before any answer is written: the row limit
+    alone does not bound bytes (one row can hold a 268 MB string)."""
     items = []
+    size = 0
     for item in iterator:
         if len(items) >= limit:
             raise _TooMany(what)
         items.append(item)
+        if max_bytes:
+            size += sum(len(str(term)) for term in item if term is not None)
+            if size > max_bytes:
+                raise _TooBig(size)
     return items
 
 

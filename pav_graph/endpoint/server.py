@@ -23,10 +23,11 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from pav_graph.endpoint.connections import BACKLOG, Deadline, Dispatcher, accept_or_make_room
 from pav_graph.endpoint.pages import (
     PAGE_POLICY,
     Example,
@@ -61,17 +62,36 @@ class Settings:
     workers: int = 2
     site: Path | None = None
     examples: list[Example] = field(default_factory=list)
+    max_memory: int = 1024  # MiB a query worker may use (RLIMIT_DATA); 0: no cap
+    max_bytes: int = 32 << 20  # the largest answer sent; more: 422
+    idle_timeout: float = 10.0  # seconds a connection may wait before its request is complete
+    max_connections: int = 128  # connections served at once (threads)
 
 
-class SparqlServer(ThreadingHTTPServer):
-    daemon_threads = True
+class SparqlServer(HTTPServer):
+    """The HTTP server; connections are handed to a :class:`Dispatcher` (connections.py)
+    instead of getting a thread each from accept to close."""
+
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
     def __init__(self, settings: Settings, pool: WorkerPool) -> None:
         self.settings = settings
         self.pool = pool
         self.page = query_page(settings.examples, site=settings.site is not None)
         super().__init__((settings.host, settings.port), Handler)
+        self.dispatcher = Dispatcher(self, settings.max_connections, settings.idle_timeout)
+
+    def get_request(self):
+        return accept_or_make_room(self)
+
+    def process_request(self, request, client_address) -> None:
+        self.dispatcher.add(request, client_address)
+
+    def server_close(self) -> None:
+        if hasattr(self, "dispatcher"):  # not there when binding the port failed
+            self.dispatcher.close()
+        super().server_close()
 
     @property
     def base_iri(self) -> str:
@@ -84,6 +104,18 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "pav-graph"
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        self.timeout = self.server.settings.idle_timeout  # each read; see also handle_one_request
+        super().setup()
+        self._stream = self.rfile
+
+    def handle_one_request(self) -> None:
+        """One request, which must be complete (line, headers, body) within the idle time-out
+        from when the connection turns to it: a keep-alive connection that sends nothing, or a
+        client sending a byte at a time, is closed."""
+        self.rfile = Deadline(self._stream, self.connection, self.server.settings.idle_timeout)
+        super().handle_one_request()
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
         if status >= 400 and content_type.startswith("text/plain"):
@@ -105,10 +137,15 @@ class Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding"):
             raise Refused(411, "chunked request bodies are not supported; send Content-Length")
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise Refused(400, "Content-Length is not a number") from None
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(lengths) > 1:  # RFC 9112 6.3: which one a proxy used is unknown (smuggling)
+            self.close_connection = True
+            raise Refused(400, "more than one Content-Length header; send exactly one")
+        if lengths and not re.fullmatch(r"[0-9]{1,18}", lengths[0].strip()):
+            self.close_connection = True  # where this body ends is unknown
+            raise Refused(400, f"Content-Length {lengths[0].strip()[:40]!r} is not a "
+                               "non-negative whole number")
+        length = int(lengths[0]) if lengths else 0
         if length > MAX_BODY:
             # Read (and drop) a moderately oversized body first, so the client is past sending
             # and reads the 413 instead of a broken pipe; a huge one is cut off unread.
@@ -239,7 +276,8 @@ class Handler(BaseHTTPRequestHandler):
             if not _is_absolute_iri(iri):
                 raise Refused(400, f"graph IRI {iri!r} is not an absolute IRI")
         job = Job(query=query, accept=accept, limit=self.server.settings.limit,
-                  base_iri=self.server.base_iri, default_graphs=default, named_graphs=named)
+                  base_iri=self.server.base_iri, default_graphs=default, named_graphs=named,
+                  max_bytes=self.server.settings.max_bytes)
         answer = self.server.pool.run(job)
         extra = {"Vary": "Accept"} if answer.status == 200 else None
         self._send(answer.status, answer.content_type, answer.body, extra)
@@ -294,7 +332,8 @@ def _is_absolute_iri(text: str) -> bool:
 
 def make_server(settings: Settings) -> SparqlServer:
     """Start the workers and bind the socket; the caller runs ``serve_forever`` and ``close``."""
-    pool = WorkerPool(settings.build_dir, settings.workers, settings.timeout)
+    pool = WorkerPool(settings.build_dir, settings.workers, settings.timeout,
+                      max_memory=settings.max_memory)
     try:
         return SparqlServer(settings, pool)
     except BaseException:
