@@ -1,7 +1,8 @@
 """The embedded store: a pyoxigraph database on disk, built from the graph.
 
-The build writes ``build/graph.nt`` (every asserted and inferred triple, in the default graph)
-and loads it into ``build/store/``. Readers open the store read-only so several processes (the
+The build writes ``graph.nt`` (every asserted and inferred triple, each once, in the default
+graph) and loads it into ``store/``, both in ``build/builds/<digest>/``, which ``build/current``
+(and ``build/current.json``) point at. Readers open the store read-only so several processes (the
 CLI, the endpoint's query workers) can share it while nothing writes.
 """
 

@@ -6,9 +6,9 @@ the same order* on
 * pyoxigraph, the embedded store of the session build (what ``pav-graph query`` uses);
 * a real Oxigraph server (``oxigraph serve`` on loopback), loaded with ``pav-graph push`` into its
   default graph and asked through ``pav-graph query NAME --endpoint http://…/query``;
-* a real Virtuoso 7 (Debian's package, tests/virtuoso_server.py), loaded with the bulk-load
-  commands of docs/triple-stores.md into the graph ``https://w3id.org/pav-graph/graph`` and asked
-  through ``pav-graph query NAME --endpoint 'http://…/sparql?default-graph-uri=…'``;
+* a real Virtuoso 7 (Debian's package, tests/virtuoso_server.py), loaded with ``pav-graph push``
+  (HTTP Digest) into the graph ``https://w3id.org/pav-graph/graph`` and asked through
+  ``pav-graph query NAME --endpoint 'http://…/sparql?default-graph-uri=…'``;
 * rdflib (pure Python, another SPARQL implementation) on the build's ``graph.nt``.
 
 "Equal" compares each cell as (kind, value, language, datatype), with ``xsd:string`` the same
@@ -71,13 +71,17 @@ def push(built, base: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def virtuoso_endpoint(built, virtuoso) -> str:
-    """The session's Virtuoso with the build bulk-loaded as docs/triple-stores.md says
-    (``ld_dir`` + ``rdf_loader_run`` + ``checkpoint`` in isql); the query endpoint URL with the
-    graph as the default graph of every query."""
-    virtuoso.isql(f"ld_dir('{built.directory}', 'graph.nt', '{GRAPH}')", "rdf_loader_run()",
-                  "checkpoint")
-    errors = virtuoso.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL")
-    assert "graph.nt" not in errors, errors
+    """The session's Virtuoso, loaded with ``pav-graph push`` over its Graph Store Protocol
+    endpoint (HTTP Digest, as Virtuoso asks) into the graph ``https://w3id.org/pav-graph/graph``;
+    the query endpoint URL with that graph as the default graph of every query. (The bulk
+    loader of docs/triple-stores.md is run by tests/test_store_commands.py.)"""
+    result = subprocess.run(
+        [str(PAV_GRAPH), "--corpus", str(ROOT), "push", "--endpoint", virtuoso.graph_store,
+         "--graph", GRAPH, "--user", "dba", "--password", "dba",
+         "--build-dir", str(built.directory.parent.parent)],
+        check=False, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "(Virtuoso, HTTP 20" in result.stdout
     return f"{virtuoso.sparql}?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
 
 

@@ -11,9 +11,10 @@ from pav_graph.cli.serve import resolve_build_dir
 
 @click.command()
 @click.option("--endpoint", required=True, metavar="URL",
-              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph).")
+              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
 @click.option("--graph", metavar="IRI", help="Named graph to replace (default: the default graph).")
-@click.option("--user", help="User name for HTTP Basic authentication.")
+@click.option("--user", help="User name: HTTP Digest or Basic, as the store asks (Virtuoso: Digest).")
 @click.option("--password", help="Password for --user (or set PAV_GRAPH_PASSWORD).",
               envvar="PAV_GRAPH_PASSWORD")
 @click.option("--token", help="Bearer token (or set PAV_GRAPH_TOKEN).", envvar="PAV_GRAPH_TOKEN")
@@ -26,13 +27,17 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, user: str | None,
          password: str | None, token: str | None, timeout: float, build_dir: Path | None) -> None:
     """Upload the built graph (graph.nt) to a triple store, replacing the graph there.
 
-    Uses the SPARQL 1.1 Graph Store Protocol (HTTP PUT), so pushing again is safe.
+    Uses the SPARQL 1.1 Graph Store Protocol (HTTP PUT), so pushing again is safe. With --user
+    the login is HTTP Digest or Basic, whichever the store asks for; --token sends a bearer
+    token. For graphs too large for one upload, see the bulk loaders in docs/triple-stores.md.
 
     \b
     Examples:
       pav-graph push --endpoint http://127.0.0.1:7878/store
       pav-graph push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/pav-graph/graph
-      pav-graph push --endpoint https://host/ds/data --user admin --password secret
+      pav-graph push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\
+          --graph https://w3id.org/pav-graph/graph --user dba --password secret
+      pav-graph push --endpoint https://host/ds/data --token "$TOKEN"
     """
     from pav_graph.push import PushError, target_url
     from pav_graph.push import push as do_push
@@ -61,4 +66,4 @@ def push(ctx: click.Context, endpoint: str, graph: str | None, user: str | None,
             raise click.ClickException(str(exc)) from None
     where = f"graph <{graph}>" if graph else "the default graph"
     click.echo(f"pushed {result.triples} triples ({result.bytes_sent} bytes) to {where} at "
-               f"{endpoint} (HTTP {result.status})")
+               f"{endpoint} ({result.engine}, HTTP {result.status})")
