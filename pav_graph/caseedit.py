@@ -126,7 +126,7 @@ def replace_item(text: str, seq_path: tuple, index: int, item: CommentedMap) -> 
     return _checked(text, _join(lines), change, f"{'.'.join(map(str, seq_path))}[{index}]")
 
 
-def set_value(text: str, map_path: tuple, key: str, value: str | None) -> str:
+def set_value(text: str, map_path: tuple, key: str, value: str | dict | None) -> str:
     """``text`` with ``key: value`` in the mapping at ``map_path``: the value replaced where the
     key is (only the value's characters change), added as a new line before the mapping's
     second key where it is not, or the key's line removed when ``value`` is None."""
@@ -138,8 +138,12 @@ def set_value(text: str, map_path: tuple, key: str, value: str | None) -> str:
         raise EditError(f"{what}: not a mapping")
     if node.fa.flow_style():
         raise EditError(f"{what}: the item is written as a one-line {{...}}; edit it by hand")
-    rendered = value if value is not None and re.fullmatch(r"[a-z][a-z0-9-]*", value) else (
-        _q(value) if value is not None else None)
+    if isinstance(value, dict):  # {nl: .., en: ..} on one line
+        rendered = "{" + ", ".join(f"{k}: {_q(v)}" for k, v in value.items()) + "}"
+    elif value is not None and re.fullmatch(r"[a-z][a-z0-9-]*", value):
+        rendered = value
+    else:
+        rendered = _q(value) if value is not None else None
     if key in node:
         key_line, _ = node.lc.key(key)
         val_line, val_col = node.lc.value(key)

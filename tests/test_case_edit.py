@@ -169,3 +169,53 @@ def test_a_comment_between_items_stays_with_the_item_it_introduces():
                      "    evidence:\n      - {source: s, lines: 2, quote: r}\n# the end\n")
     only = caseedit.remove_item(after, ("findings",), 0)
     assert only == "id: x\n# the end\n"
+
+
+def _first_claim(data: dict) -> tuple[str, str] | None:
+    for kind, flag in (("findings", "--finding"), ("relations", "--relation"),
+                       ("interventions", "--intervention"), ("events", "--event")):
+        if data.get(kind):
+            return kind, flag
+    return None
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_qualify_changes_one_line_and_back_on_every_real_case(run, corpus_copy, path):
+    target = corpus_copy / "cases" / path.name
+    before = target.read_text(encoding="utf-8")
+    data = casefile.parse(before)
+    kind, flag = _first_claim(data)
+    item = data[kind][0]
+    if any(k in item for k in ("stance", "voice")):
+        pytest.skip(f"{path.stem}: its first claim is already qualified")
+    r = run("case", "qualify", path.stem, flag, "1", "--stance", "hedges")
+    assert r.exit_code == 0, r.output
+    hedged = target.read_text(encoding="utf-8")
+    assert [(tag, new) for tag, _, new in diff(before, hedged)] == [
+        ("insert", [next(line for line in hedged.split("\n") if line.strip() == "stance: hedges")])]
+    assert run("case", "validate", target).exit_code == 0
+    r = run("case", "qualify", path.stem, flag, "1", "--voice", "cited-report",
+            "--attributed-to-nl", "het rapport", "--attributed-to-en", "the report")
+    assert r.exit_code == 0, r.output
+    assert [c[0] for c in diff(hedged, target.read_text(encoding="utf-8"))] == ["insert"]
+    assert run("case", "validate", target).exit_code == 0
+    r = run("case", "qualify", path.stem, flag, "1", "--stance", "states", "--voice", "author",
+            "--no-attributed-to")
+    assert r.exit_code == 0, r.output
+    assert target.read_text(encoding="utf-8") == before  # defaults remove the keys again
+
+
+def test_qualify_refuses_unknown_values_and_changes_nothing(run, corpus_copy):
+    cases = corpus_copy / "cases"
+    before = digest(cases)
+    for args, message in ((("--finding", "frame-lock", "--stance", "hedge"), "did you mean 'hedges'"),
+                          (("--finding", "frame-lock", "--voice", "respondent"),
+                           "did you mean 'respondents'"),
+                          (("--finding", "frame-lock"), "say what to change"),
+                          (("--stance", "hedges"), "name one claim"),
+                          (("--finding", "frame-lock", "--attributed-to-nl", "x"), "give both")):
+        r = run("case", "qualify", "maastricht-2025", *args)
+        assert r.exit_code == 2 and message in r.output, (args, r.output)
+    r = run("case", "qualify", "maastricht-2025", "--finding", "frame-lok", "--stance", "hedges")
+    assert r.exit_code == 1 and "did you mean 'frame-lock'" in r.output
+    assert digest(cases) == before

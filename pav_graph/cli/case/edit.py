@@ -140,3 +140,71 @@ def remove_item(ctx, case_ref, finding, relation, intervention, event, actor, ev
         return caseedit.remove_item(text, (kind, i, "evidence"), evidence_no - 1)
 
     _change(ctx, case_ref, change, f"{what} removed from")
+
+
+@case.command("qualify")
+@click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
+@click.option("--finding", shell_complete=complete_concept(), help="The finding with this concept.")
+@click.option("--relation", help="A relation: its number (1 = the first) or its type.")
+@click.option("--intervention", help="An intervention: its number or its concept.")
+@click.option("--event", help="An event: its number or its type.")
+@click.option("--stance", help="states | hedges | denies (states, the default, removes the key).")
+@click.option("--basis", help="manifest | latent (manifest, the default, removes the key).")
+@click.option("--voice", help="author | respondents | cited-report | media | office-holder "
+              "(author, the default, removes the key).")
+@click.option("--attributed-to-nl", help="Who exactly says it, in Dutch (never a respondent code "
+              "or a private person's name).")
+@click.option("--attributed-to-en", help="The same in English.")
+@click.option("--no-attributed-to", is_flag=True, help="Remove attributed_to.")
+@click.pass_context
+def qualify(ctx, case_ref, finding, relation, intervention, event, stance, basis, voice,
+            attributed_to_nl, attributed_to_en, no_attributed_to) -> None:
+    """Change how the source says a claim of CASE: its stance, basis, voice or attributed_to.
+
+    Only the qualifier's own line changes (or is added, or removed when set back to its
+    default); the rest of the file stays as it is. The coding rules are in
+    docs/annotation-guide.md.
+
+    \b
+    Examples:
+      pav-graph case qualify maastricht-2025 --finding frame-lock --stance hedges
+      pav-graph case qualify my-case.yaml --event 2 --voice cited-report \\
+          --attributed-to-nl "het NSOB-rapport" --attributed-to-en "the NSOB report"
+    """
+    from pav_graph import caseedit
+    from pav_graph.claims import DEFAULTS, QUALIFIERS
+    from pav_graph.problems import did_you_mean
+
+    chosen = [(kind, value) for kind, value in (("findings", finding), ("relations", relation),
+                                                ("interventions", intervention), ("events", event))
+              if value]
+    if len(chosen) != 1:
+        raise click.UsageError("name one claim: --finding, --relation, --intervention or --event")
+    if bool(attributed_to_nl) != bool(attributed_to_en):
+        raise click.UsageError("give both --attributed-to-nl and --attributed-to-en")
+    if attributed_to_nl and no_attributed_to:
+        raise click.UsageError("--attributed-to-nl/-en and --no-attributed-to exclude each other")
+    given = {"stance": stance, "basis": basis, "voice": voice}
+    for key, value in given.items():
+        if value is not None and value not in QUALIFIERS[key]:
+            raise click.UsageError(f"--{key} {value!r} is not one of {', '.join(QUALIFIERS[key])}"
+                                   f" — {did_you_mean(value, QUALIFIERS[key], key)}")
+    if not any(v is not None for v in given.values()) and not (attributed_to_nl or no_attributed_to):
+        raise click.UsageError("say what to change: --stance, --basis, --voice or --attributed-to-nl/-en")
+    kind, selector = chosen[0]
+
+    def change(text: str) -> str:
+        i = caseedit.find_item(text, kind, selector)
+        for key, value in given.items():
+            if value is not None:
+                text = caseedit.set_value(text, (kind, i), key,
+                                          None if value == DEFAULTS[key] else value)
+        if attributed_to_nl:
+            text = caseedit.set_value(text, (kind, i), "attributed_to",
+                                      {"nl": attributed_to_nl, "en": attributed_to_en})
+        elif no_attributed_to:
+            text = caseedit.set_value(text, (kind, i), "attributed_to", None)
+        return text
+
+    load_vocab(ctx)
+    _change(ctx, case_ref, change, f"{kind[:-1]} '{selector}' qualified in")
