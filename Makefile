@@ -44,7 +44,7 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 lint: install
-	$(BIN)/ruff check pav_graph tests benchmarks
+	$(BIN)/ruff check pav_graph tests benchmarks review
 
 clean:
 	rm -rf build site .pytest_cache

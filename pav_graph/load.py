@@ -194,7 +194,8 @@ def read_corpus_file(project: Project, path: Path, kind: str, problems: Problems
 # --------------------------------------------------------------------------- sources
 
 
-NOTE_KEYS = ("title_note", "year_note", "date_note", "authors_note", "publisher_note", "url_note")
+NOTE_KEYS = ("title_note", "year_note", "date_note", "authors_note", "publisher_note", "url_note",
+             "text_note")
 
 
 def isbn_ok(isbn: str) -> bool:

@@ -327,6 +327,8 @@ SOURCE_SCHEMA = {
         **{key: {**TEXT, "description": "why the field is empty or how it was decided"}
            for key in ("title_note", "year_note", "date_note", "authors_note", "publisher_note",
                        "url_note")},
+        "text_note": {**TEXT, "description": "what the text copy lacks or repeats (missing "
+                      "footnotes, lost figures), so a reader knows what cannot be checked"},
     },
     "required": ["id", "text", "type"],
     "additionalProperties": False,  # a typo (`ulr:`) is reported, not silently ignored

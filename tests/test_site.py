@@ -480,10 +480,10 @@ def test_language_switch_is_remembered(site, page):
     assert page.locator("h1 .l:visible").inner_text().startswith("Maastricht: the municipal")
     wait_graph(page)
     label = page.evaluate("window.pgGraphs[0].nodes.get('concept:wantrouwen').label")
-    assert label == "distrust"
+    assert label == "mutual distrust"  # ontology/concepts/essay-2025.yaml, id wantrouwen
     page.click("#lang-toggle")
     assert page.locator("h1 .l:visible").inner_text().startswith("Maastricht: mail")
-    assert page.evaluate("window.pgGraphs[0].nodes.get('concept:wantrouwen').label") == "wantrouwen"
+    assert page.evaluate("window.pgGraphs[0].nodes.get('concept:wantrouwen').label") == "onderling wantrouwen"
     assert page.watch.problems == []
 
 

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -230,7 +231,9 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         "groups": {k: {"nl": nl, "en": en} for k, (nl, en) in GROUPS.items()},
         "statuses": {k: {"nl": nl, "en": en} for k, (nl, en) in STATUS.items()},
         "stats": {"cases": len(data.cases), "concepts": len(data.concepts),
-                  "sources": len(data.sources)},
+                  "sources": len(data.sources),
+                  # full cases apart from mentions in passing and textbook illustrations
+                  "kinds": Counter(case["kind"] for case in data.cases.values())},
         "base_url": base_url,
     }
     pages: dict[str, str | bytes] = {}

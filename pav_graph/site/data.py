@@ -238,7 +238,7 @@ def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
             by_kind[f["ckind"] or "other"].append(f)
         case_years = years(row["start"], row["end"])
         record = {
-            "id": cid, "label": {"nl": row["label"], "en": row["label_en"]},
+            "id": cid, "kind": row["kind"], "label": {"nl": row["label"], "en": row["label_en"]},
             "summary": detail["summary"], "period": detail["period"],
             "start": row["start"], "end": row["end"], "years": case_years,
             "levels": sorted({(lv["id"], lv["nl"], lv["en"]) for lv in levels.get(cid, [])}),
@@ -323,9 +323,11 @@ def _sources(models: dict[str, Source], cases: dict[str, dict], concepts: dict[s
                     "description": s.description, "notes": s.notes,
                     "url": s.url, "doi": s.doi, "isbn": s.isbn, "date": s.date,
                     "text_file": s.text_path.name, "lines": s.text.lines, "citations": [],
-                    "redactions": s.redactions}
+                    "redactions": s.redactions, "only_source_of": []}
     for case in cases.values():
         detail = case["detail"]
+        if len(case["sources"]) == 1 and case["sources"][0] in out:  # no other source to check it by
+            out[case["sources"][0]]["only_source_of"].append(case["id"])
         for group in ("actors", "findings", "relations", "interventions", "events"):
             for item in detail[group]:
                 for ev in item["evidence"]:
