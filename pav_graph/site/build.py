@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
-from pav_graph.site import downloads, embed, graphs, search
+from pav_graph.site import citation, downloads, embed, graphs, search
 from pav_graph.site.data import STATUS, SiteData, load_site_data
 from pav_graph.site.passages import private_blocks
 
@@ -243,7 +243,7 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         if ctx.get("inline") and base_url:  # a file to copy anywhere: its links go to the site
             root = base_url
         pages[path] = env.get_template(template).render(
-            **common, **ctx, root=root, title=title, graphs=graphs_on_page)
+            **common, **ctx, root=root, title=title, graphs=graphs_on_page, path=path)
 
     corpus = graphs.corpus_graph(data)
     render("index.html", "index.html", {"nl": "Casussen", "en": "Cases"}, **_home(data))
@@ -269,7 +269,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
                                        case["label"]["nl"])
         render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
                graph=ego, finding_kinds=FINDING_KINDS,
-               period=period_text(case["start"], case["end"]), embed_snippet=snippet)
+               period=period_text(case["start"], case["end"]), embed_snippet=snippet,
+               citations=citation.page_data(case, data.sources))
         record = downloads.case_record(case, data.concepts, base_url)
         pages[f"cases/{cid}.json"] = downloads.record_json(record)
         pages[f"cases/{cid}.csv"] = downloads.record_csv(record)

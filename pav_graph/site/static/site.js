@@ -207,6 +207,113 @@
     });
   }
 
+  /* ---------------------------------------------------------------- citations
+   * "citeer" copies a ready citation of a claim or quote in the page's language and opens a
+   * panel with the same text, the source as CSL-JSON and as BibTeX. The permalink is absolute
+   * when the site was written with --base-url, or when it is served (the page's own address);
+   * from disk it is the path from the site's root. Texts go in with textContent only. */
+  function permalink(anchor) {
+    var body = document.body;
+    var base = body.getAttribute("data-base-url"), path = body.getAttribute("data-path") || "";
+    if (base) return base + path + "#" + anchor;
+    if (/^https?:$/.test(location.protocol)) return location.href.split("#")[0] + "#" + anchor;
+    return path + "#" + anchor;
+  }
+
+  function citationText(data, anchor, lang) {
+    var day = new Date().toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL",
+                                            { day: "numeric", month: "long", year: "numeric" });
+    return data.items[anchor][lang] + " pav-graph, " + permalink(anchor) +
+      (lang === "en" ? " (accessed " : " (geraadpleegd ") + day + ").";
+  }
+
+  function block(titleNl, titleEn, text, cls) {
+    var wrap = document.createElement("div");
+    wrap.className = "cite-block " + cls;
+    var h = document.createElement("p");
+    h.className = "cite-title";
+    ["nl", "en"].forEach(function (lang) {
+      var span = document.createElement("span");
+      span.className = "l";
+      span.lang = lang;
+      span.textContent = lang === "nl" ? titleNl : titleEn;
+      h.appendChild(span);
+    });
+    var pre = document.createElement("pre");
+    pre.className = "code";
+    pre.textContent = text;
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy";
+    copy.setAttribute("data-nl", "Kopieer");
+    copy.setAttribute("data-en", "Copy");
+    copy.textContent = window.pgLang() === "en" ? "Copy" : "Kopieer";
+    var status = document.createElement("span");
+    status.className = "copied status";
+    status.setAttribute("aria-live", "polite");
+    copy.addEventListener("click", function () { window.pgCopy(pre.textContent, status); });
+    h.appendChild(document.createTextNode(" "));
+    h.appendChild(copy);
+    h.appendChild(document.createTextNode(" "));
+    h.appendChild(status);
+    wrap.appendChild(h);
+    wrap.appendChild(pre);
+    return wrap;
+  }
+
+  function initCite() {
+    var data = window.pgReadJSON("cite-data");
+    if (!data) return;
+    function fill(panel, anchor) {
+      var lang = window.pgLang();
+      panel.querySelector(".cite-text pre").textContent = citationText(data, anchor, lang);
+    }
+    document.addEventListener("click", function (ev) {
+      var button = ev.target.closest && ev.target.closest("button.cite");
+      if (!button) return;
+      var anchor = button.getAttribute("data-cite");
+      if (!data.items[anchor]) return;
+      var id = "cite-panel-" + anchor;
+      var panel = document.getElementById(id);
+      if (panel && !panel.hidden) {
+        panel.hidden = true;
+        button.setAttribute("aria-expanded", "false");
+        return;
+      }
+      if (!panel) {
+        panel = document.createElement("div");
+        panel.id = id;
+        panel.className = "cite-panel";
+        panel.setAttribute("data-anchor", anchor);
+        var status = document.createElement("p");
+        status.className = "copied status";
+        status.setAttribute("aria-live", "polite");
+        panel.appendChild(status);
+        panel.appendChild(block("Citaat met vindplaats en permalink", "Citation with location and permalink", "", "cite-text"));
+        data.items[anchor].sources.forEach(function (sid) {
+          var src = data.sources[sid];
+          if (!src) return;
+          panel.appendChild(block("Bron " + sid + " als CSL-JSON (Zotero, Pandoc)", "Source " + sid + " as CSL-JSON (Zotero, Pandoc)",
+                                  JSON.stringify(src.csl, null, 1), "cite-csl"));
+          panel.appendChild(block("Bron " + sid + " als BibTeX", "Source " + sid + " as BibTeX", src.bibtex, "cite-bibtex"));
+        });
+        var host = button.closest(".claim-tools").parentElement;
+        if (host.tagName === "LI" || host.tagName === "DIV") host.appendChild(panel);
+        else host.insertAdjacentElement("afterend", panel);
+        button.setAttribute("aria-controls", id);
+      }
+      panel.hidden = false;
+      fill(panel, anchor);
+      button.setAttribute("aria-expanded", "true");
+      window.pgCopy(panel.querySelector(".cite-text pre").textContent, panel.querySelector(":scope > .copied"));
+    });
+    document.addEventListener("pg-lang", function () {
+      document.querySelectorAll(".cite-panel").forEach(function (panel) {
+        fill(panel, panel.getAttribute("data-anchor"));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     applyLang(storedLang());
     var toggle = document.getElementById("lang-toggle");
@@ -217,6 +324,7 @@
     });
     initTable();
     initCopy();
+    initCite();
     initSections();
     initToc();
   });
