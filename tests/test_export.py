@@ -263,11 +263,12 @@ def test_csv_opens_in_pandas_with_labels_titles_and_pages(exported, model, runne
 
 
 def test_csv_keeps_dutch_characters(exported):
-    # cases/amsterdam-2004.yaml:189, a finding of ambtelijk-ondernemerschap quoting
-    # betrekkingen-2004 lines 549-551
-    quote = ("De respondenten in de focusgroepen geven aan dat zij niet het idee hebben dat het "
-             "ondernemen van commerciële activiteiten of het werken in projecten extra risico’s "
-             "met zich meebrengt.")
+    # cases/amsterdam-2004.yaml, the (denied) finding of ambtelijk-ondernemerschap quoting
+    # betrekkingen-2004 lines 548-551
+    quote = ("Over de kwetsbaarheden die het ondernemerschap mogelijk met zich meebrengt, lopen de "
+             "meningen uiteen. De respondenten in de focusgroepen geven aan dat zij niet het idee "
+             "hebben dat het ondernemen van commerciële activiteiten of het werken in projecten "
+             "extra risico’s met zich meebrengt.")
     _, findings = read_table(exported["csv"], "findings")
     rows = [r for r in findings if r["quote"] == quote]
     assert len(rows) == 1
