@@ -168,16 +168,21 @@ def test_network_carries_what_gephi_draws(exported, model):
         data = graphml.nodes[f"case/{case.id}"]
         expected = next(iter(levels)) if len(levels) == 1 else "meerdere" if levels else "geen"
         assert data["level"] == expected and data["levels"] == "; ".join(sorted(levels))
-    # weight of case-concept edges: the case's claims that carry the concept
+    # weight of case-concept edges: the case's claims that carry the concept and count (a hedged,
+    # interpreted or denied claim draws no edge, e.g. amsterdam-2004's denied side activities)
     for case in model.cases.values():
         carrying: dict[str, int] = {}
-        for concept in ([f.concept for f in case.findings] + [a.role for a in case.actors]
-                        + [r.type for r in case.relations] + [i.concept for i in case.interventions]
-                        + [e.type for e in case.events if e.type]):
+        for concept in ([f.concept for f in case.findings if f.counts] + [a.role for a in case.actors]
+                        + [r.type for r in case.relations if r.counts]
+                        + [i.concept for i in case.interventions if i.counts]
+                        + [e.type for e in case.events if e.type and e.counts]):
             carrying[concept] = carrying.get(concept, 0) + 1
         for concept, n in carrying.items():
             edge = (f"case/{case.id}", f"concept/{concept}")
             assert gexf.edges[edge]["weight"] == graphml.edges[edge]["weight"] == n, edge
+        for f in case.findings:
+            if f.concept not in carrying:
+                assert not gexf.has_edge(f"case/{case.id}", f"concept/{f.concept}"), (case.id, f.concept)
         # case-source edges: the case's quotes from that source
         for source in case.sources:
             n = sum(1 for ev in case.all_evidence() if ev.source == source)

@@ -173,6 +173,8 @@ def test_each_case_round_trips_yaml_to_rdf(corpus, store):
         possible = {r["c"].value for r in q(
             store, f"SELECT ?c WHERE {{ {iri} pg:possiblyLinkedTo/skos:notation ?c }}")}
         assert {f.concept for f in case.findings if f.possible} <= possible, case.id
+        all_findings = {r["c"].value for r in q(store, f"SELECT ?c WHERE {{ {iri} pg:hasFinding/pg:concept/skos:notation ?c }}")}
+        assert all_findings == {f.concept for f in case.findings}, case.id
         quotes = {r["qt"].value for r in q(store, f"""SELECT ?qt WHERE {{
             {iri} pg:hasFinding|pg:hasRelation|pg:hasIntervention|pg:hasEvent|pg:hasActor ?x .
             ?x pg:hasEvidence/oa:hasTarget/oa:hasSelector/oa:exact ?qt }}""")}

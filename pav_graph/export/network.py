@@ -39,7 +39,8 @@ SELECT ?case_id ?rel ?node_id ?label ?level WHERE {
   }
 }
 """
-# claims of a case that carry a concept, counted per (case, concept)
+# claims of a case that carry a concept and count (stated, manifest: the claims behind the
+# pg:linkedTo edges), counted per (case, concept); actors carry no qualifiers and always count
 CLAIMS_Q = prefix_header() + """
 SELECT ?case_id ?concept (COUNT(DISTINCT ?item) AS ?n) WHERE {
   ?case a pg:Case ; dcterms:identifier ?case_id .
@@ -50,6 +51,7 @@ SELECT ?case_id ?concept (COUNT(DISTINCT ?item) AS ?n) WHERE {
   } UNION {
     ?case pg:hasActor ?item . ?item pg:role ?k .
   }
+  FILTER NOT EXISTS { ?item pg:counts false }
   ?k skos:notation ?concept .
 }
 GROUP BY ?case_id ?concept
