@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from pav_graph.casefile import EditError, _end_line, _plain, _q, _render_item, parse
 
 LISTS = ("findings", "relations", "interventions", "events", "actors")
-_PLAIN_VALUE = re.compile(r"[^\s#'\"{}\[\],][^#]*?(?=\s+#|\s*$)")
+_PLAIN_VALUE = re.compile(r"[^\s#'\"{}\[\],][^#]*?(?=\s+#|\s*\Z)")
 
 
 def _node(doc: Any, path: tuple) -> Any:

@@ -210,12 +210,12 @@ def _render(line: list[_Char]) -> str:
     return "".join(out).strip()
 
 
-_JUNK_TITLE = re.compile(r"(\.(docx?|indd|pdf|odt|pptx?)\s*$)|^(microsoft (word|powerpoint) - )|"
-                         r"^untitled$|^naamloos", re.IGNORECASE)
+_JUNK_TITLE = re.compile(r"(\.(docx?|indd|pdf|odt|pptx?)\s*\Z)|^(microsoft (word|powerpoint) - )|"
+                         r"^untitled\Z|^naamloos", re.IGNORECASE)
 
 
-_JUNK_AUTHOR = re.compile(r"^(anonymous|unknown|onbekend|user|admin|administrator|author|"
-                          r"gebruiker|auteur)$", re.IGNORECASE)
+_JUNK_AUTHOR = re.compile(r"(anonymous|unknown|onbekend|user|admin|administrator|author|"
+                          r"gebruiker|auteur)\Z", re.IGNORECASE)
 
 
 def _metadata(info: dict[str, str]) -> dict[str, object]:
