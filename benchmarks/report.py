@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
 from pathlib import Path
 
@@ -303,7 +304,12 @@ def markdown(results: dict, plot_name: str) -> str:
 def write(results: dict, docs: Path) -> None:
     png = docs / "benchmarks.png"
     plot(results, png)
-    (docs / "benchmarks.md").write_text(markdown(results, png.name), encoding="utf-8")
+    path = docs / "benchmarks.md"
+    kept = ""  # sections other scripts maintain (e.g. benchmarks/page_weights.py) survive
+    if path.exists():
+        kept = "".join(re.findall(r"<!-- kept: [\w-]+ -->.*?<!-- /kept: [\w-]+ -->\n",
+                                  path.read_text(encoding="utf-8"), flags=re.DOTALL))
+    path.write_text(markdown(results, png.name) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

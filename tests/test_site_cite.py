@@ -63,8 +63,9 @@ def test_every_claim_and_quote_has_its_content_derived_id(site, corpus):
                 assert key in ids and f'data-cite="{key}"' in html, (cid, key)
         data = json.loads(re.search(r'<script type="application/json" id="cite-data">(.*?)</script>',
                                     html, re.DOTALL).group(1))
-        assert {k for k in data["items"]} == {item.key for _, item in case.claims()} | {
-            k for _, item in case.claims() for k in evidence_keys(item.key, item.evidence)}
+        assert set(data["claims"]) == {item.key for _, item in case.claims()}
+        assert set(data["quotes"]) == {k for _, item in case.claims()
+                                       for k in evidence_keys(item.key, item.evidence)}
 
 
 def test_citation_texts_say_what_is_known_and_unknown():

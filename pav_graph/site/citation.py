@@ -8,9 +8,10 @@ source says it when that is not a plain statement in its own words (the claim's 
 lack a title, an author or a year; the citation then says so ("auteur onbekend") instead of
 leaving a gap a reader would fill in wrongly.
 
-The texts here end before the permalink: the page adds it (``static/site.js``), because only the
-page knows whether it is read from disk, served (absolute address of the server), or published
-under ``--base-url``.
+The page puts the citation together (``static/site.js``) from the pieces made here and the quote
+as it stands on the page, and adds the permalink, because only the page knows whether it is
+read from disk, served (absolute address of the server), or published under ``--base-url``.
+:func:`citation_text` is the same assembly in Python, for the tests and for other uses.
 """
 
 from __future__ import annotations
@@ -102,35 +103,32 @@ def qualifiers(item: dict, lang: str) -> str:
     return "; ".join(marks)
 
 
-def claim_citations(case: dict, sources: dict) -> dict[str, dict]:
-    """For each claim and each quote of a case page (by anchor): the citation text in nl and en
-    (without the permalink) and the ids of the sources it cites."""
-    out: dict[str, dict] = {}
+def claim_head(kind: str, item: dict, lang: str) -> str:
+    """'Bevinding: onveilige meldcultuur (interpretatie; volgens respondenten)'."""
+    qual = qualifiers(item, lang)
+    return claim_title(kind, item, lang) + (f" ({qual})" if qual else "")
+
+
+def claim_parts(case: dict) -> tuple[dict, dict]:
+    """The pieces the page puts together (``static/site.js``): per claim its heading and quote
+    ids, per quote its source, lines, language and claim. The quotes themselves are read from
+    the page, so their text is not carried twice."""
+    claims: dict[str, dict] = {}
+    quotes: dict[str, dict] = {}
     d = case["detail"]
-    label = case["label"]
     for group, kind in (("findings", "finding"), ("relations", "relation"),
                         ("interventions", "intervention"), ("events", "event")):
         for item in d[group]:
             anchor = item.get("key") or item["anchor"]
-            texts: dict[str, dict[str, str]] = {"claim": {}}
-            for lang in ("nl", "en"):
-                title = claim_title(kind, item, lang)
-                qual = qualifiers(item, lang)
-                case_word = "Casus" if lang == "nl" else "Case"
-                tail = f"{case_word}: {label[lang] or label['nl']}."
-                head = f"{title}{f' ({qual})' if qual else ''}."
-                quotes = [quote_text(ev, sources.get(ev["source"]), lang) for ev in item["evidence"]]
-                texts["claim"][lang] = " ".join([head, *[q + "." for q in quotes], tail])
-                for ev, q in zip(item["evidence"], quotes):
-                    qa = ev.get("id") or anchor
-                    texts.setdefault(qa, {})[lang] = " ".join([q + ".", head, tail])
-            srcs = sorted({ev["source"] for ev in item["evidence"]})
-            out[anchor] = {"nl": texts["claim"]["nl"], "en": texts["claim"]["en"], "sources": srcs}
+            ids = []
             for ev in item["evidence"]:
-                qa = ev.get("id")
-                if qa and qa not in out:
-                    out[qa] = {**texts[qa], "sources": [ev["source"]]}
-    return out
+                qid = ev.get("id") or f"{anchor}-q-{ev['source']}-{ev['first_line']}-{ev['last_line']}"
+                ids.append(qid)
+                quotes[qid] = {"c": anchor, "s": ev["source"], "lang": ev.get("lang") or "nl",
+                               "l": {"nl": lines_text(ev, "nl"), "en": lines_text(ev, "en")}}
+            claims[anchor] = {"h": {"nl": claim_head(kind, item, "nl"),
+                                    "en": claim_head(kind, item, "en")}, "q": ids}
+    return claims, quotes
 
 
 # ------------------------------------------------------------------ the source, for a reference manager
@@ -195,10 +193,31 @@ def bibtex(source: dict) -> str:
 
 
 def page_data(case: dict, sources: dict) -> dict:
-    """What a case page's cite buttons need: every citation text, and each cited source as
-    CSL-JSON and BibTeX."""
-    items = claim_citations(case, sources)
-    used = sorted({sid for x in items.values() for sid in x["sources"]})
-    return {"items": items,
-            "sources": {sid: {"csl": csl_json(sources[sid]), "bibtex": bibtex(sources[sid])}
+    """What a case page's cite buttons need: the case, the pieces of every citation, and each
+    cited source as a reference (known and unknown), CSL-JSON and BibTeX."""
+    claims, quotes = claim_parts(case)
+    used = sorted({q["s"] for q in quotes.values()})
+    return {"case": case["label"], "claims": claims, "quotes": quotes,
+            "sources": {sid: {"ref": {"nl": source_reference(sources[sid], "nl"),
+                                      "en": source_reference(sources[sid], "en")},
+                              "csl": csl_json(sources[sid]), "bibtex": bibtex(sources[sid])}
                         for sid in used if sid in sources}}
+
+
+def citation_text(data: dict, anchor: str, lang: str, quote_of) -> str:
+    """The citation of claim or quote ``anchor`` without permalink, as the page builds it;
+    ``quote_of(qid)`` gives a quote's text."""
+    nl = lang == "nl"
+
+    def quote(qid: str) -> str:
+        q = data["quotes"][qid]
+        src = data["sources"].get(q["s"], {}).get("ref", {}).get(lang, q["s"])
+        mark = " (Dutch original)" if lang == "en" and q["lang"] == "nl" else ""
+        return f"“{quote_of(qid)}”{mark} — {'volgens' if nl else 'according to'} {src}, {q['l'][lang]}"
+
+    case = f"{'Casus' if nl else 'Case'}: {data['case'][lang] or data['case']['nl']}."
+    if anchor in data["claims"]:
+        claim = data["claims"][anchor]
+        return " ".join([claim["h"][lang] + ".", *[quote(q) + "." for q in claim["q"]], case])
+    claim = data["claims"][data["quotes"][anchor]["c"]]
+    return " ".join([quote(anchor) + ".", claim["h"][lang] + ".", case])

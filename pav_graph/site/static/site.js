@@ -220,11 +220,34 @@
     return path + "#" + anchor;
   }
 
-  function citationText(data, anchor, lang) {
-    var day = new Date().toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL",
+  function citationText(data, anchor, lang) {  // as pav_graph.site.citation.citation_text
+    var nl = lang !== "en";
+    function quote(qid) {
+      var q = data.quotes[qid], el = document.getElementById(qid);
+      var text = el ? el.querySelector("blockquote").textContent : "";
+      var src = data.sources[q.s] ? data.sources[q.s].ref[lang] : q.s;
+      return "“" + text + "”" + (!nl && q.lang === "nl" ? " (Dutch original)" : "") + " — " +
+        (nl ? "volgens " : "according to ") + src + ", " + q.l[lang];
+    }
+    var kase = (nl ? "Casus: " : "Case: ") + (data["case"][lang] || data["case"].nl) + ".";
+    var parts;
+    if (data.claims[anchor]) {
+      var claim = data.claims[anchor];
+      parts = [claim.h[lang] + "."].concat(claim.q.map(function (q) { return quote(q) + "."; }), [kase]);
+    } else {
+      parts = [quote(anchor) + ".", data.claims[data.quotes[anchor].c].h[lang] + ".", kase];
+    }
+    var day = new Date().toLocaleDateString(nl ? "nl-NL" : "en-GB",
                                             { day: "numeric", month: "long", year: "numeric" });
-    return data.items[anchor][lang] + " pav-graph, " + permalink(anchor) +
-      (lang === "en" ? " (accessed " : " (geraadpleegd ") + day + ").";
+    return parts.join(" ") + " pav-graph, " + permalink(anchor) +
+      (nl ? " (geraadpleegd " : " (accessed ") + day + ").";
+  }
+
+  function citedSources(data, anchor) {
+    var ids = data.claims[anchor] ? data.claims[anchor].q : [anchor];
+    var seen = [];
+    ids.forEach(function (q) { if (seen.indexOf(data.quotes[q].s) < 0) seen.push(data.quotes[q].s); });
+    return seen;
   }
 
   function block(titleNl, titleEn, text, cls) {
@@ -272,7 +295,7 @@
       var button = ev.target.closest && ev.target.closest("button.cite");
       if (!button) return;
       var anchor = button.getAttribute("data-cite");
-      if (!data.items[anchor]) return;
+      if (!data.claims[anchor] && !data.quotes[anchor]) return;
       var id = "cite-panel-" + anchor;
       var panel = document.getElementById(id);
       if (panel && !panel.hidden) {
@@ -290,7 +313,7 @@
         status.setAttribute("aria-live", "polite");
         panel.appendChild(status);
         panel.appendChild(block("Citaat met vindplaats en permalink", "Citation with location and permalink", "", "cite-text"));
-        data.items[anchor].sources.forEach(function (sid) {
+        citedSources(data, anchor).forEach(function (sid) {
           var src = data.sources[sid];
           if (!src) return;
           panel.appendChild(block("Bron " + sid + " als CSL-JSON (Zotero, Pandoc)", "Source " + sid + " as CSL-JSON (Zotero, Pandoc)",
