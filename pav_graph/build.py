@@ -522,9 +522,15 @@ def build(project: Project, *, force: bool = False, shacl: bool = True, reason: 
             log("reasoner (HermiT): consistent; "
                 + ", ".join(f"{p}: {len(c)} case(s)" for p, c in matches.items()))
         inferred = inferred_triples(corpus, matches)
+        t = time.perf_counter()
+        from pav_graph.entail import type_closure
+
+        graph = asserted + rdf.to_ntriples(inferred)
+        entailed = type_closure(graph)  # ?c a pg:Concept, ?s a prov:Entity ... (docs/ontology.md)
+        graph += entailed
+        timings["entail"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        graph = asserted + rdf.to_ntriples(inferred)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         _write_store(tmp, graph)
@@ -542,8 +548,9 @@ def build(project: Project, *, force: bool = False, shacl: bool = True, reason: 
             "cases": len(corpus.cases),
             "concepts": len(corpus.concepts),
             "sources": len(corpus.sources),
-            "triples": len(triples) + len(inferred),
+            "triples": len(triples) + len(inferred) + entailed.count(b"\n"),
             "inferred_triples": len(inferred),
+            "entailed_types": entailed.count(b"\n"),
             "pattern_matches": matches,
             "seconds": {k: round(v, 3) for k, v in timings.items()},
         }

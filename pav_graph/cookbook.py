@@ -93,7 +93,11 @@ query's outermost `WHERE` group, e.g. `VALUES (?case) {{ (<https://w3id.org/pav-
 (Not a trailing `VALUES`: SPARQL 1.1 joins that only after `FILTER` and `HAVING`, so a `text`
 search or a `min` threshold would find nothing.) Ids become IRIs: case `x` is
 `https://w3id.org/pav-graph/id/case/x`, concept `y` is `https://w3id.org/pav-graph/id/concept/y`,
-source `z` is `https://w3id.org/pav-graph/id/source/z`.
+source `z` is `https://w3id.org/pav-graph/id/source/z`. Each kind has its prefix in the block
+above, so write `pgcase:x`, `pgconcept:y`, `pgsource:z`, `pglevel:gemeente`,
+`pgstatus:recommended` (not `pgid:level/gemeente`: a `/` cannot stand in a prefixed name). The
+build writes every type the class hierarchy entails, so `?c a pg:Concept` and
+`?s a prov:Entity` need no reasoner (docs/ontology.md, *Which entailments are in the graph*).
 
 ### Python: pyoxigraph on the build's store
 

@@ -46,6 +46,27 @@ def cases_md(corpus: Corpus) -> str:
     return "".join(out)
 
 
+# Standard terms the build writes for data (checked against the built graph in
+# tests/test_queries.py), listed in the reference because a query needs them as much as pg: terms.
+REUSED_TERMS = (
+    ("dcterms:identifier", "`pg:Case`, `pg:Source`, claims", "the id, as in the YAML files and at the end of the IRI (`maastricht-2025`)"),
+    ("skos:notation", "concepts", "the concept's id (`wantrouwen`), the end of its IRI"),
+    ("rdfs:label", "cases, actors, organisations, events", "the name or description, `@nl` and `@en`"),
+    ("skos:prefLabel", "concepts, schemes, levels, statuses", "the label, `@nl` and `@en`"),
+    ("skos:altLabel", "concepts", "other names the sources use"),
+    ("skos:definition", "concepts", "the definition in our words, `@nl` and `@en`"),
+    ("skos:broader", "concepts", "the broader concept (`skos:narrower` the other way)"),
+    ("skos:related", "concepts", "a related concept (written both ways)"),
+    ("skos:inScheme", "concepts", "the scheme of its kind (`pgscheme:risk-factor`, …)"),
+    ("dcterms:source", "cases", "a source the case is described in"),
+    ("dcterms:title", "sources", "the title (also `dcterms:creator`, `date`, `publisher`, `type`, `language`)"),
+    ("oa:hasTarget", "`pg:Evidence` (`oa:Annotation`)", "the place in the source: `oa:hasSource`, and `oa:hasSelector` with `oa:exact` (the quote) and an RFC 5147 line range"),
+    ("cito:supports", "`pg:Evidence`", "the claim the quote supports (`cito:disputes`: a claim it denies)"),
+    ("foaf:name", "actors", "a public office holder's name, where the source names them in that office"),
+    ("owl:deprecated", "concepts", "`true` for a merged or renamed concept; `dcterms:isReplacedBy` names its successor"),
+)
+
+
 def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
     store = ox.Store()
     store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in rdf.ontology_triples(ontology_path)])
@@ -106,6 +127,12 @@ def ontology_md(ontology_path: Path, corpus: Corpus) -> str:
                        f"{_md(str(r['den'] or ''))} | {dr} | {', '.join(sorted(row['super']))} |\n")
         out.append("\n")
 
+    out.append("## Terms from other vocabularies\n\nThe graph states much with standard terms "
+               "instead of `pg:` ones (see ontology.md, *Alignment*):\n\n"
+               "| term | on | holds |\n|---|---|---|\n")
+    for term, on, holds in REUSED_TERMS:
+        out.append(f"| `{term}` | {on} | {holds} |\n")
+    out.append("\n")
     out.append("## Vocabulary (SKOS concept schemes)\n\n")
     out.append("One scheme per kind; each concept with its Dutch and English label, a definition in "
                "our own words and the source passage it is taken from.\n\n")

@@ -37,6 +37,14 @@ PREFIXES = {
     "dcterms": DCT, "oa": OA, "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
     "foaf": FOAF, "cito": CITO,
 }
+# One prefix per kind of individual: a prefixed name cannot hold an unescaped "/", so
+# `pgid:level/provincie` is no SPARQL or Turtle; `pglevel:provincie` is (docs/ontology.md).
+ID_PREFIXES = {
+    "pgcase": "case", "pgconcept": "concept", "pgsource": "source", "pgorg": "org",
+    "pglevel": "level", "pgstatus": "status", "pgscheme": "scheme", "pgstance": "stance",
+    "pgbasis": "basis", "pgvoice": "voice", "pgcasekind": "case-kind",
+}
+PREFIXES.update({prefix: f"{ID}{kind}/" for prefix, kind in ID_PREFIXES.items()})
 
 KIND_CLASS = {
     "role": "Role", "relation-type": "RelationType", "influence-means": "InfluenceMeans",

@@ -82,7 +82,7 @@ def test_jsonld_is_compacted_under_a_real_context(exported, reference):
     nodes = {node["@id"]: node for node in doc["@graph"]}
     assert len(nodes) == len(doc["@graph"])  # one node object per subject
     # cases/maastricht-2025.yaml: the case, its type, id and (linked) finding of frame-lock
-    case = nodes["pgid:case/maastricht-2025"]
+    case = nodes["pgcase:maastricht-2025"]  # the prefix of its kind (rdf.ID_PREFIXES)
     assert "pg:Case" in ([case["@type"]] if isinstance(case["@type"], str) else case["@type"])
     assert case["identifier"] == "maastricht-2025"
     assert all(not key.startswith("http") for node in doc["@graph"] for key in node)

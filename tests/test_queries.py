@@ -386,6 +386,64 @@ def test_departures_per_role_counts_who_leaves(store):
         assert row["case_ids"].split(", ") == sorted(ids(row["case_ids"]))  # a defined order
 
 
+def test_class_queries_find_what_the_hierarchy_says(store, corpus):
+    """The build materialises rdf:type along rdfs:subClassOf (pav_graph.entail), so a store
+    without a reasoner answers class queries; the expected numbers come from the case and
+    concept files, not from the graph."""
+    rows = {r["class"]: int(r["instances"]) for r in ask(store, "instances-per-class")}
+    pg, prov = "https://w3id.org/pav-graph/ontology#", "http://www.w3.org/ns/prov#"
+    cases = corpus.cases.values()
+    # every concept file entry, merged (deprecated) ones included, is a pg:Concept
+    assert rows[pg + "Concept"] == len(corpus.concepts) + len(corpus.deprecated)
+    claims = sum(len(c.findings) + len(c.relations) + len(c.interventions) for c in cases)
+    matches = sum(1 for c in cases for cls in store.query(
+        f"SELECT ?m WHERE {{ ?m a <{pg}PatternMatch> ; <{pg}matchCase> <https://w3id.org/pav-graph/id/case/{c.id}> }}"))
+    # pav-graph.ttl: Case, Finding, Relation, Intervention, Source, PatternMatch ⊑ prov:Entity
+    assert rows[prov + "Entity"] == len(corpus.cases) + claims + len(corpus.sources) + matches
+    assert rows[prov + "Agent"] == sum(len(c.actors) for c in cases)  # Actor ⊑ prov:Agent
+    assert rows[prov + "Activity"] == sum(len(c.events) for c in cases)  # Event ⊑ prov:Activity
+    # Role ⊑ pg:Concept ⊑ skos:Concept; GovernmentLevel ⊑ skos:Concept
+    assert rows["http://www.w3.org/ns/org#Role"] == rows[pg + "Role"]
+    assert rows["http://www.w3.org/2004/02/skos/core#Concept"] >= rows[pg + "Concept"] + rows[pg + "GovernmentLevel"]
+    # and the plain triple patterns a researcher writes give the same numbers
+    header = LIBRARY["departures"].sparql.split("SELECT")[0]
+
+    def count(query: str) -> int:
+        return int(next(iter(store.query(header + query)))[0].value)
+
+    assert count("SELECT (COUNT(?c) AS ?n) WHERE { ?c a pg:Concept }") == rows[pg + "Concept"]
+    assert count("SELECT (COUNT(?s) AS ?n) WHERE { ?s a prov:Entity }") == rows[prov + "Entity"]
+
+
+def test_prefixes_write_every_individual(store):
+    """pgid:level/provincie is no prefixed name ("/" must be escaped); pglevel:provincie is."""
+    from pav_graph.rdf import ID, ID_PREFIXES, PREFIXES
+
+    header = LIBRARY["departures"].sparql.split("SELECT")[0]
+    found = store.query(header + "ASK { ?org pg:level pglevel:provincie . pgcase:gelderland "
+                                 "pg:hasOrganisation ?org ; pg:linkedTo pgconcept:wantrouwen }")
+    assert bool(found)
+    for prefix, kind in ID_PREFIXES.items():
+        assert PREFIXES[prefix] == f"{ID}{kind}/"
+        used = store.query(header + f"ASK {{ {{ ?x ?p ?o }} FILTER(STRSTARTS(STR(?x), STR({prefix}:))) }}")
+        assert bool(used), f"{prefix}: names nothing in the graph"
+
+
+def test_the_reference_lists_the_standard_terms_the_graph_uses(store, project_root):
+    """dcterms:identifier, skos:notation and the other reused terms are in the ontology
+    reference, and each is used in the graph."""
+    from pav_graph.docgen import REUSED_TERMS
+
+    reference = (project_root / "docs" / "ontology-reference.md").read_text(encoding="utf-8")
+    header = LIBRARY["departures"].sparql.split("SELECT")[0]
+    for term, _, _ in REUSED_TERMS:
+        assert f"| `{term}` |" in reference, term
+        assert bool(store.query(header + f"ASK {{ ?s {term} ?o }}")), f"{term} is not in the graph"
+    notation = store.query(header + "ASK { pgconcept:wantrouwen skos:notation \"wantrouwen\" . "
+                                    "pgcase:houten dcterms:identifier \"houten\" }")
+    assert bool(notation)
+
+
 def test_secretary_left_after_difference_of_opinion(store):
     rows = ask(store, "secretary-left-difference-of-opinion")
     cases = column(rows, "case_id")
