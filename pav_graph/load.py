@@ -771,8 +771,11 @@ def load_corpus(project: Project, case_files: Iterable[Path] | None = None,
                              path=("organisations", i))
             orgs.setdefault(org.id, (org, path))
         cases[case.id] = case
+    from pav_graph.mechanisms.load import case_ids_on_disk, load_mechanisms
+
+    mechanisms = load_mechanisms(project, ctx, problems, cases, case_ids_on_disk(project))
     locate_problems(problems)
-    return Corpus(sources, concepts, composites, cases, deprecated), problems
+    return Corpus(sources, concepts, composites, cases, deprecated, mechanisms), problems
 
 
 def locate_problems(problems: Problems) -> None:

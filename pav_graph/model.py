@@ -293,6 +293,8 @@ class Corpus:
     # merged or renamed concepts: kept (as owl:deprecated) so their IRIs stay resolvable, but no
     # case, link or composite may use them; not in `concepts`, so nothing downstream shows them
     deprecated: dict[str, Concept] = field(default_factory=dict)
+    # causal claims between concepts (ontology/mechanisms.yaml; pav_graph.mechanisms)
+    mechanisms: list = field(default_factory=list)
 
     def successor(self, concept_id: str) -> str | None:
         """The live concept a deprecated id was merged into or renamed to (following a chain)."""
