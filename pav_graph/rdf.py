@@ -430,6 +430,9 @@ def vocabulary_triples(corpus: Corpus) -> Iterator[ox.Triple]:
         yield from concept_triples(concept)
     for pattern in corpus.composites.values():
         yield from composite_triples(pattern)
+    from pav_graph.mechanisms.rdf import mechanism_triples  # the causal layer (docs/mechanisms.md)
+
+    yield from mechanism_triples(corpus)
 
 
 def case_id_of(term) -> str | None:

@@ -89,12 +89,13 @@ def render_text(composites: list[dict], recurring: list[dict], min_cases: int) -
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.argument("pattern_id", metavar="PATTERN")
+@click.argument("pattern_id", metavar="[PATTERN]", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_context
-def explain(ctx: click.Context, case_id: str, pattern_id: str, fmt: str) -> None:
-    """Say why CASE matches the composite PATTERN, or which required concept is missing.
+def explain(ctx: click.Context, case_id: str, pattern_id: str | None, fmt: str) -> None:
+    """Say why CASE matches the composite PATTERN, or which required concept is missing;
+    without PATTERN, show the mechanisms (causal links, loops, chains) the case shows.
 
     Each required concept is shown with the finding, event, role, relation or intervention
     that supplies it, and its quote, source and lines.
@@ -103,7 +104,13 @@ def explain(ctx: click.Context, case_id: str, pattern_id: str, fmt: str) -> None
     Examples:
       pav-graph explain maastricht-2025 escalatiespiraal
       pav-graph explain houten poppetjescarrousel --format json
+      pav-graph explain amsterdam-2004          (its mechanisms, with the missing links)
     """
+    if pattern_id is None:
+        from pav_graph.cli.mechanisms import explain_mechanisms
+
+        explain_mechanisms(ctx, case_id, fmt)
+        return
     from pav_graph.load import load_corpus
     from pav_graph.patterns import explain as explain_match
     from pav_graph.problems import did_you_mean

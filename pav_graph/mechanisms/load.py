@@ -1,9 +1,10 @@
 """Load and check ``ontology/mechanisms.yaml``: every problem one located line with its fix.
 
 Checked, besides the schema (unknown keys, a wrong sign or modality value, a missing quote):
-unknown or renamed concepts with "did you mean", a link from a concept to itself, unknown
-cases, a level that contradicts the cases named, every quote against its source (as for case
-files), and - as a warning - claims about one pair of concepts that disagree on the sign.
+unknown or renamed concepts with "did you mean", a link from a concept to itself, a level that
+contradicts the cases named, every quote against its source (as for case files), and - as
+warnings - unknown cases (a case may be renamed or removed while the vocabulary stays) and
+claims about one pair of concepts that disagree on the sign.
 Cycles of links are allowed: they are the feedback loops the analysis looks for.
 """
 
@@ -83,9 +84,10 @@ def load_mechanisms(project: Project, ctx: Context, problems: Problems,
                          "a mechanism links two different concepts; a feedback loop is made of "
                          "links between different concepts", path=(*at, "to"))
         for j, case_id in enumerate(item.get("cases") or []):
-            if case_id not in known_cases:
-                problems.add(path, f"unknown case {case_id!r}",
-                             did_you_mean(case_id, sorted(known_cases), "case id"), path=(*at, "cases", j))
+            if case_id not in known_cases:  # a warning: cases come and go, the vocabulary stays
+                problems.add(path, f"unknown case {case_id!r} (the link is kept without it)",
+                             did_you_mean(case_id, sorted(known_cases), "case id"),
+                             path=(*at, "cases", j), severity="warning")
         level = item.get("level", GENERAL)
         named = [cases[c] for c in item.get("cases") or [] if c in cases]
         if level != GENERAL and named:

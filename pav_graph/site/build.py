@@ -291,6 +291,9 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         render(f"sources/{sid}.html", "source.html", {"nl": s["title"] or sid, "en": s["title"] or sid},
                s=s, blocks=private_blocks(context_blocks(s), s["redactions"]),
                redaction_labels=REDACTION_LABEL)
+    from pav_graph.site.mechanisms import render_mechanisms  # causal loop diagrams (issue 18)
+
+    render_mechanisms(store, data, render, pages)
     log(f"rendered {len(pages)} pages")
 
     tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}"

@@ -1,0 +1,228 @@
+"""The mechanism pages of the site: the causal loop diagram, one page per case, one SVG per loop.
+
+``mechanisms.html`` draws every causal link of the sources as an arrow with its sign (+/−),
+knots of loops on circles and loops marked R or B, laid out in advance
+(:mod:`pav_graph.mechanisms.layout`): nothing moves and no label overlaps another. Each arrow is
+a keyboard-reachable button; activating it opens its quotes in a side panel. The per-case page
+``mechanisms/cases/<case>.html`` draws the same map with the case's own concepts lit and the rest
+faded, and adds the case's quotes for both ends of a link. Every loop is also written as a
+standalone SVG (``mechanisms/<loop id>.svg``, ``.en.svg``) for use in articles.
+
+The drawing is built here as SVG text with every label escaped; the data for the side panel is
+JSON in a ``<script type="application/json">`` block that ``mechanisms.js`` reads and puts into
+the page with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from pav_graph.claims import LABELS
+from pav_graph.mechanisms.cases import CaseConcepts, in_case, rank, step_in
+from pav_graph.mechanisms.graph import Edge, find_chains, find_loops, merge_edges
+from pav_graph.mechanisms.layout import FONT, LINE, Box, MapLayout, loop_layout, map_layout
+from pav_graph.mechanisms.model import LOOP_TYPES, MODALITY_LABELS, SIGN_LABELS
+from pav_graph.mechanisms.store import case_quotes, cases_from_store, links_from_store
+from pav_graph.mechanisms.svg import arc_path, loop_svg, marker_defs, sign_svg
+
+TOP_CHAINS = 15
+
+
+class _Labels:
+    """Concept labels from the site data, with the id as fallback."""
+
+    def __init__(self, concepts: dict):
+        self.concepts = concepts
+
+    def __call__(self, cid: str, lang: str = "nl") -> str:
+        c = self.concepts.get(cid)
+        return c["label"].get(lang) or c["label"]["nl"] if c else cid
+
+    def pair(self, cid: str) -> tuple[str, str]:
+        return self(cid, "nl"), self(cid, "en")
+
+
+class _CorpusLabels:
+    """Just enough of a Corpus for :func:`pav_graph.mechanisms.svg.loop_svg`."""
+
+    def __init__(self, labels: _Labels):
+        self.concept_label = labels
+
+
+def _box(box: Box, cls: str) -> str:
+    """A concept box with its label in both languages (the site shows one, by its class)."""
+    def spans(lines: list[str], lang: str) -> str:
+        top = box.y - (len(lines) * LINE) / 2 + FONT
+        inner = "".join(f'<tspan x="{box.x:.1f}" y="{top + i * LINE:.1f}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines))
+        return f'<text class="lbl l" lang="{lang}">{inner}</text>'
+
+    return (f'<g class="node {cls}" data-concept={quoteattr(box.id)}>'
+            f'<rect class="box" x="{box.left:.1f}" y="{box.top:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="6"/>'
+            f'{spans(box.lines, "nl")}{spans(box.lines_en or box.lines, "en")}</g>')
+
+
+def _edge_path(a: Box, b: Box, lay: MapLayout) -> tuple[str, tuple[float, float]]:
+    for cx, cy, _r, members in lay.circles:
+        if a.id in members and b.id in members:
+            return arc_path(a, b, cx, cy, 0.2)
+    # between columns: a gentle curve, bulging away from the straight line's left side
+    mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
+    return arc_path(a, b, mx - (b.y - a.y) * 0.15, my + (b.x - a.x) * 0.15, 0.08)
+
+
+def _aria(edge: Edge, labels: _Labels, lang: str) -> str:
+    verb = SIGN_LABELS.get(edge.sign, ("?", "beïnvloedt", "influences"))[1 if lang == "nl" else 2]
+    text = f"{labels(edge.source, lang)} {verb} {labels(edge.target, lang)}"
+    if edge.standing != "counts":
+        text += " (mogelijk)" if lang == "nl" else " (possible)"
+    return text
+
+
+def map_svg(edges: list[Edge], lay: MapLayout, labels: _Labels, lit: dict[str, str] | None = None,
+            shown: dict[int, str] | None = None) -> Markup:
+    """The whole map as inline SVG. ``lit``: concept -> standing in a case (others are faded);
+    ``shown``: edge index -> shown | possible for the links the case shows."""
+    parts = [f'<svg class="mech-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
+             f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="group" aria-labelledby="map-title">',
+             '<title id="map-title">causaal lusdiagram / causal loop diagram</title>', marker_defs("m")]
+    for cx, cy, r, _members in lay.circles:
+        parts.append(f'<circle class="knot" cx="{cx:.1f}" cy="{cy:.1f}" r="{max(r, 20):.1f}"/>')
+    for i, edge in enumerate(edges):
+        a, b = lay.boxes[edge.source], lay.boxes[edge.target]
+        d, (sx, sy) = _edge_path(a, b, lay)
+        cls = ["edge", "counts" if edge.standing == "counts" else "possible"]
+        if shown is not None:
+            cls.append(f"lit-{shown[i]}" if i in shown else "faded")
+        nl, en = _aria(edge, labels, "nl"), _aria(edge, labels, "en")
+        parts.append(
+            f'<g class="{" ".join(cls)}" data-edge="{i}" tabindex="0" role="button" aria-label={quoteattr(nl)} '
+            f'data-nl={quoteattr(nl)} data-en={quoteattr(en)} data-attr="aria-label">'
+            f'<path class="hit" d="{d}"/><path class="line" d="{d}" marker-end="url(#m-head)"/>'
+            f'{sign_svg(edge.sign, sx, sy)}</g>')
+    for box in lay.boxes.values():
+        cls = "" if lit is None else ("lit-" + lit[box.id] if box.id in lit else "faded")
+        parts.append(_box(box, cls))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def loop_card_svg(loop, labels: _Labels) -> Markup:
+    """A loop on its circle, both languages, for the loop cards on the page."""
+    lay = loop_layout(loop.nodes, {c: labels.pair(c) for c in loop.nodes}, margin=36.0)
+    parts = [f'<svg class="mech-loop-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
+             f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="img" aria-hidden="true">',
+             marker_defs(f"c{loop.id[-8:]}")]
+    for edge in loop.edges:
+        a, b = lay.boxes[edge.source], lay.boxes[edge.target]
+        d, (sx, sy) = arc_path(a, b, lay.cx, lay.cy, 0.45 if len(loop) == 2 else 0.18)
+        cls = "edge counts" if edge.standing == "counts" else "edge possible"
+        parts.append(f'<g class="{cls}"><path class="line" d="{d}" marker-end="url(#c{loop.id[-8:]}-head)"/>'
+                     f'{sign_svg(edge.sign, sx, sy)}</g>')
+    for box in lay.boxes.values():
+        parts.append(_box(box, ""))
+    parts.append(f'<text class="rb" x="{lay.cx:.1f}" y="{lay.cy + 10:.1f}">{escape(loop.type)}</text></svg>')
+    return Markup("".join(parts))
+
+
+def _claim_json(link, sources: dict) -> dict:
+    def lab(key: str, value: str) -> dict:
+        nl, en = LABELS[key][value]
+        return {"nl": nl, "en": en}
+
+    marks = [lab(k, getattr(link, k)) for k in ("stance", "basis", "voice")
+             if getattr(link, k) != {"stance": "states", "basis": "manifest", "voice": "author"}[k]]
+    return {"id": link.key, "modality": {"nl": MODALITY_LABELS[link.modality][0], "en": MODALITY_LABELS[link.modality][1]},
+            "counts": link.counts, "marks": marks, "attributed": link.attributed_to, "note": link.note,
+            "cases": link.cases, "level": link.level,
+            "evidence": [{"quote": e.quote, "source": e.source,
+                          "cite": sources[e.source]["cite"] if e.source in sources else e.source,
+                          "first": e.first_line, "last": e.last_line} for e in link.evidence]}
+
+
+def _edge_json(edge: Edge, labels: _Labels, sources: dict) -> dict:
+    return {"from": edge.source, "to": edge.target, "sign": edge.sign,
+            "symbol": SIGN_LABELS.get(edge.sign, ("?",))[0],
+            "from_label": {"nl": labels(edge.source), "en": labels(edge.source, "en")},
+            "to_label": {"nl": labels(edge.target), "en": labels(edge.target, "en")},
+            "standing": edge.standing, "claims": [_claim_json(c, sources) for c in edge.active]}
+
+
+def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> None:
+    """Add the mechanism pages and loop SVGs to ``pages`` (``render`` renders a template)."""
+    links = links_from_store(store)
+    if not links:
+        return
+    labels = _Labels(data.concepts)
+    sources = data.sources
+    edges_by_pair = merge_edges(links, include_possible=True)
+    edges = list(edges_by_pair.values())
+    index = {(e.source, e.target): i for i, e in enumerate(edges)}
+    lay = map_layout(list(edges_by_pair), {c: labels.pair(c) for pair in edges_by_pair for c in pair})
+    loops = find_loops(edges_by_pair)
+    cases = [c for c in cases_from_store(store) if c.id in data.cases]
+    ranked_loops = rank(loops, cases)
+    counting = merge_edges(links)
+    chains = find_chains(counting)
+    ranked_chains = rank(chains.paths, cases)[:TOP_CHAINS]
+    shim = _CorpusLabels(labels)
+    for loop in loops:
+        pages[f"mechanisms/{loop.id}.svg"] = loop_svg(loop, shim, "nl")
+        pages[f"mechanisms/{loop.id}.en.svg"] = loop_svg(loop, shim, "en")
+    edge_data = [_edge_json(e, labels, sources) for e in edges]
+    per_case = []
+    for case in cases:
+        steps = {i: step_in(e, case) for i, e in enumerate(edges)}
+        n_shown = sum(s.status == "shown" for s in steps.values())
+        n_possible = sum(s.status == "possible" for s in steps.values())
+        per_case.append({"id": case.id, "label": case.label, "levels": case.levels,
+                         "shown": n_shown, "possible": n_possible})
+    summary = {
+        "claims": len(links), "counting_claims": sum(link.counts for link in links),
+        "denied_claims": sum(link.denied for link in links),
+        "edges": len(edges), "counting_edges": sum(e.standing == "counts" for e in edges),
+        "concepts": len(lay.boxes), "loops": len(loops),
+        "loops_r": sum(lp.type == "R" for lp in loops), "loops_b": sum(lp.type == "B" for lp in loops),
+        "loops_counting": sum(lp.standing == "counts" for lp in loops),
+        "chains": len(chains.paths), "longest": len(chains.paths[0]) if chains.paths else 0,
+        "sources": sorted({e.source for link in links for e in link.evidence}),
+    }
+    loop_cards = [{"id": r.path.id, "type": r.path.type, "type_label": LOOP_TYPES.get(r.path.type, ("?", "?")),
+                   "counts": r.path.standing == "counts", "svg": loop_card_svg(r.path, labels),
+                   "nodes": r.path.nodes, "edges": [index[(e.source, e.target)] for e in r.path.edges],
+                   "whole": r.whole, "possibly_whole": r.possibly_whole, "partial": r.partial[:6],
+                   "levels": r.levels, "sources": r.path.sources} for r in ranked_loops]
+    chain_rows = [{"nodes": r.path.nodes, "length": len(r.path), "whole": r.whole, "levels": r.levels,
+                   "possibly_whole": r.possibly_whole, "signs": [e.sign for e in r.path.edges]}
+                  for r in ranked_chains]
+    render("mechanisms.html", "mechanisms.html", {"nl": "Mechanismen", "en": "Mechanisms"},
+           map=map_svg(edges, lay, labels), edge_data=edge_data, loops=loop_cards, chains=chain_rows,
+           summary=summary, per_case=sorted(per_case, key=lambda c: (-c["shown"], -c["possible"], c["id"])),
+           sign_labels=SIGN_LABELS, map_width=lay.width)
+    quotes = case_quotes(store)
+    for case in cases:
+        render_case(case, edges, lay, labels, loops, quotes.get(case.id, {}), render, sources, edge_data)
+
+
+def render_case(case: CaseConcepts, edges: list[Edge], lay: MapLayout, labels: _Labels, loops, quotes: dict,
+                render, sources: dict, edge_data: list[dict]) -> None:
+    steps = {i: step_in(e, case) for i, e in enumerate(edges)}
+    shown = {i: s.status for i, s in steps.items() if s.status != "missing"}
+    lit = {c: s for c, s in case.standing.items() if c in lay.boxes}
+    loop_views = [v for v in (in_case(lp, case) for lp in loops) if v.present]
+    missing_next = [edges[i] for i, s in steps.items() if s.status == "missing" and s.missing == [edges[i].target]]
+    case_edge_data = []
+    for i, item in enumerate(edge_data):
+        extra = {"shown": shown.get(i)}
+        if i in shown:
+            extra["case_quotes"] = {end: quotes.get(end, [])[:3] for end in (item["from"], item["to"])}
+        case_edge_data.append({**item, **extra})
+    render(f"mechanisms/cases/{case.id}.html", "mechanism-case.html",
+           {"nl": f"{case.label['nl']}: mechanismen", "en": f"{case.label['en']}: mechanisms"},
+           case=case, map=map_svg(edges, lay, labels, lit, shown), edge_data=case_edge_data,
+           links=[(i, edges[i]) for i in sorted(shown, key=lambda i: (shown[i] != "shown", edges[i].source, edges[i].target))],
+           shown=shown, loop_views=loop_views, missing_next=missing_next, labels=labels,
+           present=sorted(c for c in lit), map_width=lay.width)
