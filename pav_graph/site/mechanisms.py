@@ -4,7 +4,7 @@
 knots of loops on circles and loops marked R or B, laid out in advance
 (:mod:`pav_graph.mechanisms.layout`): nothing moves and no label overlaps another. Each arrow is
 a keyboard-reachable button; activating it opens its quotes in a side panel. The per-case page
-``mechanisms/cases/<case>.html`` draws the same map with the case's own concepts lit and the rest
+``mechanisms/<case>.html`` draws the same map with the case's own concepts lit and the rest
 faded, and adds the case's quotes for both ends of a link. Every loop is also written as a
 standalone SVG (``mechanisms/<loop id>.svg``, ``.en.svg``) for use in articles.
 
@@ -220,7 +220,7 @@ def render_case(case: CaseConcepts, edges: list[Edge], lay: MapLayout, labels: _
         if i in shown:
             extra["case_quotes"] = {end: quotes.get(end, [])[:3] for end in (item["from"], item["to"])}
         case_edge_data.append({**item, **extra})
-    render(f"mechanisms/cases/{case.id}.html", "mechanism-case.html",
+    render(f"mechanisms/{case.id}.html", "mechanism-case.html",
            {"nl": f"{case.label['nl']}: mechanismen", "en": f"{case.label['en']}: mechanisms"},
            case=case, map=map_svg(edges, lay, labels, lit, shown), edge_data=case_edge_data,
            links=[(i, edges[i]) for i in sorted(shown, key=lambda i: (shown[i] != "shown", edges[i].source, edges[i].target))],
