@@ -45,11 +45,16 @@ def from_case(case) -> CaseConcepts:
 @dataclass
 class Step:
     edge: Edge
-    status: str  # shown | possible | missing
+    status: str  # shown | possible | missing | denied
     missing: list[str] = field(default_factory=list)  # concepts the case lacks for this link
 
 
 def step_in(edge: Edge, case: CaseConcepts, include_possible: bool = True) -> Step:
+    """How the case shows one link: shown, possible, missing (with the concepts it lacks), or
+    denied - a source examined this link in this very case and rejects it (it is then not shown
+    even when both concepts are present)."""
+    if any(c.denied and case.id in c.cases for c in edge.claims):
+        return Step(edge, "denied")
     ends = [case.presence(c, include_possible) for c in (edge.source, edge.target)]
     missing = [c for c, s in zip((edge.source, edge.target), ends) if s is None]
     if missing:
@@ -71,7 +76,7 @@ class PathInCase:
     @property
     def present(self) -> int:
         """Links shown or possibly shown."""
-        return sum(s.status != "missing" for s in self.steps)
+        return sum(s.status in ("shown", "possible") for s in self.steps)
 
     @property
     def whole(self) -> bool:
@@ -79,11 +84,11 @@ class PathInCase:
 
     @property
     def possibly_whole(self) -> bool:
-        return not self.whole and all(s.status != "missing" for s in self.steps)
+        return not self.whole and all(s.status in ("shown", "possible") for s in self.steps)
 
     @property
     def missing(self) -> list[Step]:
-        return [s for s in self.steps if s.status == "missing"]
+        return [s for s in self.steps if s.status in ("missing", "denied")]
 
 
 def in_case(path: Path, case: CaseConcepts, include_possible: bool = True) -> PathInCase:
@@ -140,6 +145,7 @@ class CaseMechanisms:
 
     case: CaseConcepts
     links: list[Step]  # links the case shows (or possibly shows)
+    denied: list[Step]  # links a source examined in this case and rejects
     loops: list[PathInCase]  # loops with at least one link shown
     chains: list[list[Step]]  # maximal chains within the links the case shows
     next_links: list[Step]  # links from a present concept to one the case lacks
@@ -149,12 +155,13 @@ class CaseMechanisms:
 def explain_case(case: CaseConcepts, edges: dict[tuple[str, str], Edge], loops: list[Path],
                  include_possible: bool = True) -> CaseMechanisms:
     steps = {pair: step_in(e, case, include_possible) for pair, e in edges.items()}
-    shown = [s for s in steps.values() if s.status != "missing"]
+    shown = [s for s in steps.values() if s.status in ("shown", "possible")]
+    denied = [s for s in steps.values() if s.status == "denied"]
     loop_views = [v for v in (in_case(p, case, include_possible) for p in loops) if v.present]
     loop_views.sort(key=lambda v: (not v.whole, not v.possibly_whole, -v.shown, v.path.nodes))
     next_links = [s for s in steps.values() if s.status == "missing" and s.missing == [s.edge.target]]
     prior_links = [s for s in steps.values() if s.status == "missing" and s.missing == [s.edge.source]]
-    return CaseMechanisms(case, shown, loop_views, _chains(shown), next_links, prior_links)
+    return CaseMechanisms(case, shown, denied, loop_views, _chains(shown), next_links, prior_links)
 
 
 def _chains(steps: list[Step]) -> list[list[Step]]:

@@ -84,7 +84,8 @@ class Analysis:
         return rank(self.loops, self.cases)
 
     def ranked_chains(self) -> list[Ranked]:
-        return rank(self.chains.paths, self.cases)
+        """Chains of two links or more (a one-link chain is a link), strongest first."""
+        return rank([p for p in self.chains.paths if len(p) >= 2], self.cases)
 
     def summary(self) -> dict:
         links = self.corpus.mechanisms
@@ -120,6 +121,7 @@ def _arrow(edge: Edge) -> str:
 
 
 def path_text(path: Path, corpus: Corpus) -> str:
+    """``a —+→ b —−→ c``; a loop ends where it began."""
     parts = [path.nodes[0]]
     for edge in path.edges:
         parts.append(f"{_arrow(edge)} {edge.target}")
@@ -163,7 +165,7 @@ def render_text(analysis: Analysis, limit: int = DEFAULT_CHAINS) -> str:
         loop = r.path
         nl, en = LOOP_TYPES.get(loop.type, ("?", "?"))
         out.append(f"  {loop.type} {loop.id} ({nl} / {en}, {len(loop)} links){_standing_mark(loop.standing)}: "
-                   f"{path_text(loop, corpus)} → {loop.nodes[0]}")
+                   f"{path_text(loop, corpus)}")
         out.append(f"    whole in: {_cases_text(r.whole)}; levels: {', '.join(r.levels) or 'none'}")
         if r.possibly_whole:
             out.append(f"    possibly whole in: {_cases_text(r.possibly_whole)}")
@@ -178,7 +180,8 @@ def render_text(analysis: Analysis, limit: int = DEFAULT_CHAINS) -> str:
     chains = analysis.ranked_chains()
     out.append(f"Ketens / chains: {s['chains']} maximal chains (root cause → final effect), longest "
                f"{s['longest_chain']} links" + ("" if s["chains_complete"] else " (enumeration stopped early)"))
-    out.append(f"  ranked by the levels of government of the cases that show the whole chain (top {limit}):")
+    out.append(f"  chains of two or more links, ranked by the levels of government of the cases that show "
+               f"the whole chain (top {limit}):")
     for r in chains[:limit]:
         out.append(f"  {r.path.id} ({len(r.path)} links): {path_text(r.path, corpus)}")
         out.append(f"    whole in: {_cases_text(r.whole)}; levels: {', '.join(r.levels) or 'none'}"
@@ -197,6 +200,8 @@ def case_json(analysis: Analysis, case_id: str) -> dict:
         "links": [{**edge_json(s.edge), "shown": s.status, "claims": [link_json(c) for c in s.edge.active],
                    "case_quotes": {c: _case_quotes(case, c) for c in (s.edge.source, s.edge.target)}}
                   for s in result.links],
+        "denied": [{**edge_json(s.edge), "claims": [link_json(c) for c in s.edge.claims
+                                                     if c.denied and case_id in c.cases]} for s in result.denied],
         "loops": [{**path_json(v.path, analysis.corpus), "whole": v.whole, "possibly_whole": v.possibly_whole,
                    "shown": v.shown, "missing": [_missing_json(s) for s in v.missing]} for v in result.loops],
         "chains": [{"concepts": [s.edge.source for s in ch] + [ch[-1].edge.target],
@@ -231,7 +236,8 @@ def render_case_text(analysis: Analysis, case_id: str, limit: int = DEFAULT_CHAI
     shown = [s for s in result.links if s.status == "shown"]
     possible = [s for s in result.links if s.status == "possible"]
     out.append(f"  {len(shown)} link(s) shown, {len(possible)} possibly shown (hedged or interpreted claim "
-               f"or link), {len(result.loops)} loop(s) touched, {len(result.chains)} chain(s)")
+               f"or link), {len(result.denied)} examined and rejected for this case, {len(result.loops)} "
+               f"loop(s) touched, {len(result.chains)} chain(s)")
     if not result.links:
         out.append("  no link: the case has no pair of concepts that a source links")
     for s in result.links:
@@ -249,12 +255,18 @@ def render_case_text(analysis: Analysis, case_id: str, limit: int = DEFAULT_CHAI
                 for e in sup.evidence[:1]:
                     out.append(f"    case: {concept} via {sup.kind} {sup.iri_suffix}{mark}: “{e.quote}” "
                                f"({e.source}, {e.locator})")
+    for s in result.denied:
+        out.append("")
+        out.append(f"  {s.edge.source} {_arrow(s.edge)} {s.edge.target}  [onderzocht, niet aangetroffen / examined, not found]")
+        for claim in s.edge.claims:
+            if claim.denied and case_id in claim.cases:
+                out.extend(_claim_lines(claim, "    source: "))
     if result.loops:
         out.append("")
         out.append("  Loops:")
     for v in result.loops:
         state = "whole" if v.whole else "possibly whole" if v.possibly_whole else f"{v.shown}/{len(v.path)} links"
-        out.append(f"    {v.path.type} {v.path.id}: {path_text(v.path, corpus)} → {v.path.nodes[0]} — {state}")
+        out.append(f"    {v.path.type} {v.path.id}: {path_text(v.path, corpus)} — {state}")
         for m in v.missing:
             out.append(f"      missing link: {m.edge.source} → {m.edge.target} (the case lacks {', '.join(m.missing)})")
     if result.chains:

@@ -210,7 +210,8 @@ def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> N
 def render_case(case: CaseConcepts, edges: list[Edge], lay: MapLayout, labels: _Labels, loops, quotes: dict,
                 render, sources: dict, edge_data: list[dict]) -> None:
     steps = {i: step_in(e, case) for i, e in enumerate(edges)}
-    shown = {i: s.status for i, s in steps.items() if s.status != "missing"}
+    shown = {i: s.status for i, s in steps.items() if s.status in ("shown", "possible")}
+    denied = [edges[i] for i, s in steps.items() if s.status == "denied"]
     lit = {c: s for c, s in case.standing.items() if c in lay.boxes}
     loop_views = [v for v in (in_case(lp, case) for lp in loops) if v.present]
     missing_next = [edges[i] for i, s in steps.items() if s.status == "missing" and s.missing == [edges[i].target]]
@@ -224,5 +225,5 @@ def render_case(case: CaseConcepts, edges: list[Edge], lay: MapLayout, labels: _
            {"nl": f"{case.label['nl']}: mechanismen", "en": f"{case.label['en']}: mechanisms"},
            case=case, map=map_svg(edges, lay, labels, lit, shown), edge_data=case_edge_data,
            links=[(i, edges[i]) for i in sorted(shown, key=lambda i: (shown[i] != "shown", edges[i].source, edges[i].target))],
-           shown=shown, loop_views=loop_views, missing_next=missing_next, labels=labels,
+           shown=shown, denied=denied, loop_views=loop_views, missing_next=missing_next, labels=labels,
            present=sorted(c for c in lit), map_width=lay.width)
