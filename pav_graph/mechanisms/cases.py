@@ -122,11 +122,15 @@ class Ranked:
 def rank(paths: Iterable[Path], cases: Iterable[CaseConcepts]) -> list[Ranked]:
     """Each path with the cases that show it, strongest first (see :attr:`Ranked.score`)."""
     cases = list(cases)
+    paths = list(paths)
+    # each (case, link) once: many paths share links, and a large corpus has many cases
+    edges = {(e.source, e.target): e for p in paths for e in p.edges}
+    steps = {(case.id, pair): step_in(edge, case) for case in cases for pair, edge in edges.items()}
     ranked = []
     for path in paths:
         whole, possible, partial = [], [], []
         for case in cases:
-            view = in_case(path, case)
+            view = PathInCase(path, case, [steps[(case.id, (e.source, e.target))] for e in path.edges])
             if view.whole:
                 whole.append(case)
             elif view.possibly_whole:

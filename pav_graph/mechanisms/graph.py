@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import networkx as nx
 
@@ -169,7 +170,7 @@ def find_chains(edges: dict[tuple[str, str], Edge], limit: int = MAX_CHAIN_PATHS
                     stack.append((nxt, path + [nxt]))
         if not complete:
             break
-    paths = [Path(p, [edges[(a, b)] for a, b in zip(p, p[1:])], False) for p in found if len(p) > 1]
+    paths = [Path(p, [edges[pair] for pair in pairwise(p)], False) for p in found if len(p) > 1]
     paths.sort(key=lambda p: (-len(p), p.nodes))
     return Chains(paths, complete, len(found), roots, leaves)
 
@@ -181,5 +182,5 @@ def paths_between(edges: dict[tuple[str, str], Edge], start: str, end: str,
     if start not in g or end not in g:
         return []
     found = nx.all_simple_paths(g, start, end, cutoff=max_links)
-    paths = [Path(p, [edges[(a, b)] for a, b in zip(p, p[1:])], False) for p in found]
+    paths = [Path(p, [edges[pair] for pair in pairwise(p)], False) for p in found]
     return sorted(paths, key=lambda p: (len(p), p.nodes))

@@ -148,7 +148,6 @@ def map_layout(pairs: list[tuple[str, str]], labels: dict[str, Label], margin: f
     g.add_edges_from(pairs)
     comps = [sorted(c) for c in nx.strongly_connected_components(g)]
     comps.sort()
-    member = {n: k for k, comp in enumerate(comps) for n in comp}
     dag = nx.condensation(g, scc=[set(c) for c in comps])
     # networkx numbers the condensation's nodes in the order of the scc list given
     layer: dict[int, int] = {}
@@ -170,13 +169,10 @@ def map_layout(pairs: list[tuple[str, str]], labels: dict[str, Label], margin: f
         columns.setdefault(lv, []).append(k)
     # two barycentre sweeps (left to right, right to left) to keep neighbours close
     position = {k: i for col in columns.values() for i, k in enumerate(col)}
-    for direction in (1, -1):
-        for lv in sorted(columns, reverse=direction < 0):
+    for forward in (True, False):
+        for lv in sorted(columns, reverse=not forward):
             col = columns[lv]
-            def bary(k: int) -> float:
-                near = list(dag.predecessors(k)) if direction > 0 else list(dag.successors(k))
-                return sum(position[n] for n in near) / len(near) if near else position[k]
-            col.sort(key=lambda k: (bary(k), comps[k]))
+            col.sort(key=lambda k, fw=forward: (_barycentre(dag, k, position, fw), comps[k]))
             for i, k in enumerate(col):
                 position[k] = i
     boxes: dict[str, Box] = {}
@@ -204,6 +200,12 @@ def map_layout(pairs: list[tuple[str, str]], labels: dict[str, Label], margin: f
             height = max(height, y)
             x += col_width + (column_gap if sub is not None else 0)
     return MapLayout(boxes, circles, len(columns), x - column_gap + margin, height + margin)
+
+
+def _barycentre(dag: nx.DiGraph, k: int, position: dict[int, int], forward: bool) -> float:
+    """The mean position of a component's neighbours in the column before (or after) it."""
+    near = list(dag.predecessors(k)) if forward else list(dag.successors(k))
+    return sum(position[n] for n in near) / len(near) if near else position[k]
 
 
 def _split(col: list[int], heights: dict[int, float], max_height: float) -> list[list[int]]:

@@ -151,9 +151,9 @@ def _claim_lines(link: MechanismLink, indent: str) -> list[str]:
 def render_text(analysis: Analysis, limit: int = DEFAULT_CHAINS) -> str:
     s = analysis.summary()
     corpus = analysis.corpus
-    out = [f"Mechanismen / mechanisms: {s['claims']} claims "
+    out = [(f"Mechanismen / mechanisms: {s['claims']} claims "
            f"({', '.join(f'{n} {k}' for k, n in sorted(s['standing'].items()))}) from "
-           f"{', '.join(f'{src} {n}' for src, n in s['by_source'].items())}",
+           f"{', '.join(f'{src} {n}' for src, n in s['by_source'].items())}"),
            f"  {s['edges']['counts']} links count, {s['edges']['possible']} are only possible; "
            f"{s['concepts']} concepts in the analysed graph"
            + (" (interpreted and hedged links included)" if analysis.include_possible else ""),
@@ -231,8 +231,8 @@ def render_case_text(analysis: Analysis, case_id: str, limit: int = DEFAULT_CHAI
     case = corpus.cases[case_id]
     result = _explain(analysis, case_id)
     label = case.label.get("nl", case_id)
-    out = [f"{case_id} ({label}; {', '.join(result.case.levels) or 'no level'}): mechanisms from the "
-           f"sources that this case's own claims show"]
+    out = [(f"{case_id} ({label}; {', '.join(result.case.levels) or 'no level'}): mechanisms from the "
+           f"sources that this case's own claims show")]
     shown = [s for s in result.links if s.status == "shown"]
     possible = [s for s in result.links if s.status == "possible"]
     out.append(f"  {len(shown)} link(s) shown, {len(possible)} possibly shown (hedged or interpreted claim "

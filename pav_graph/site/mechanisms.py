@@ -1,20 +1,25 @@
-"""The mechanism pages of the site: the causal loop diagram, one page per case, one SVG per loop.
+"""The mechanism page of the site: the causal loop diagram, its per-case view, one SVG per loop.
 
 ``mechanisms.html`` draws every causal link of the sources as an arrow with its sign (+/−),
 knots of loops on circles and loops marked R or B, laid out in advance
 (:mod:`pav_graph.mechanisms.layout`): nothing moves and no label overlaps another. Each arrow is
-a keyboard-reachable button; activating it opens its quotes in a side panel. The per-case page
-``mechanisms/<case>.html`` draws the same map with the case's own concepts lit and the rest
-faded, and adds the case's quotes for both ends of a link. Every loop is also written as a
-standalone SVG (``mechanisms/<loop id>.svg``, ``.en.svg``) for use in articles.
+a keyboard-reachable button; activating it opens its quotes in a side panel.
+
+The per-case view is the same page with ``?case=<id>``: ``mechanisms.js`` loads the small data
+file ``mechanisms/cases/<id>.js`` (a ``<script>``, which works from disk; no ``fetch``), lights
+the case's own concepts and the links it shows, fades the rest, lists what the case shows and
+what is missing, and adds the case's quotes to the side panel. The map is written once, not once
+per case: at 10,000 cases a page per case with its own copy of the map would be gigabytes.
+Every loop is also written as a standalone SVG (``mechanisms/<loop id>.svg``, ``.en.svg``).
 
 The drawing is built here as SVG text with every label escaped; the data for the side panel is
-JSON in a ``<script type="application/json">`` block that ``mechanisms.js`` reads and puts into
-the page with ``textContent`` only.
+JSON in a ``<script type="application/json">`` block (and the per-case files are JSON passed to
+a function), which ``mechanisms.js`` puts into the page with ``textContent`` only.
 """
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -82,30 +87,26 @@ def _aria(edge: Edge, labels: _Labels, lang: str) -> str:
     return text
 
 
-def map_svg(edges: list[Edge], lay: MapLayout, labels: _Labels, lit: dict[str, str] | None = None,
-            shown: dict[int, str] | None = None) -> Markup:
-    """The whole map as inline SVG. ``lit``: concept -> standing in a case (others are faded);
-    ``shown``: edge index -> shown | possible for the links the case shows."""
-    parts = [f'<svg class="mech-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
-             f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="group" aria-labelledby="map-title">',
+def map_svg(edges: list[Edge], lay: MapLayout, labels: _Labels) -> Markup:
+    """The whole map as inline SVG: every arrow a focusable button (``data-edge`` = its index in
+    the side panel's data), every concept a box (``data-concept``)."""
+    parts = [(f'<svg class="mech-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
+              f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="group" aria-labelledby="map-title">'),
              '<title id="map-title">causaal lusdiagram / causal loop diagram</title>', marker_defs("m")]
     for cx, cy, r, _members in lay.circles:
         parts.append(f'<circle class="knot" cx="{cx:.1f}" cy="{cy:.1f}" r="{max(r, 20):.1f}"/>')
     for i, edge in enumerate(edges):
         a, b = lay.boxes[edge.source], lay.boxes[edge.target]
         d, (sx, sy) = _edge_path(a, b, lay)
-        cls = ["edge", "counts" if edge.standing == "counts" else "possible"]
-        if shown is not None:
-            cls.append(f"lit-{shown[i]}" if i in shown else "faded")
+        cls = "edge counts" if edge.standing == "counts" else "edge possible"
         nl, en = _aria(edge, labels, "nl"), _aria(edge, labels, "en")
         parts.append(
-            f'<g class="{" ".join(cls)}" data-edge="{i}" tabindex="0" role="button" aria-label={quoteattr(nl)} '
+            f'<g class="{cls}" data-edge="{i}" tabindex="0" role="button" aria-label={quoteattr(nl)} '
             f'data-nl={quoteattr(nl)} data-en={quoteattr(en)} data-attr="aria-label">'
             f'<path class="hit" d="{d}"/><path class="line" d="{d}" marker-end="url(#m-head)"/>'
             f'{sign_svg(edge.sign, sx, sy)}</g>')
     for box in lay.boxes.values():
-        cls = "" if lit is None else ("lit-" + lit[box.id] if box.id in lit else "faded")
-        parts.append(_box(box, cls))
+        parts.append(_box(box, ""))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -113,8 +114,8 @@ def map_svg(edges: list[Edge], lay: MapLayout, labels: _Labels, lit: dict[str, s
 def loop_card_svg(loop, labels: _Labels) -> Markup:
     """A loop on its circle, both languages, for the loop cards on the page."""
     lay = loop_layout(loop.nodes, {c: labels.pair(c) for c in loop.nodes}, margin=36.0)
-    parts = [f'<svg class="mech-loop-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
-             f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="img" aria-hidden="true">',
+    parts = [(f'<svg class="mech-loop-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
+             f'width="{lay.width:.0f}" height="{lay.height:.0f}" role="img" aria-hidden="true">'),
              marker_defs(f"c{loop.id[-8:]}")]
     for edge in loop.edges:
         a, b = lay.boxes[edge.source], lay.boxes[edge.target]
@@ -204,26 +205,37 @@ def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> N
            sign_labels=SIGN_LABELS, map_width=lay.width)
     quotes = case_quotes(store)
     for case in cases:
-        render_case(case, edges, lay, labels, loops, quotes.get(case.id, {}), render, sources, edge_data)
+        pages[f"mechanisms/cases/{case.id}.js"] = case_script(case, edges, loops, quotes.get(case.id, {}))
 
 
-def render_case(case: CaseConcepts, edges: list[Edge], lay: MapLayout, labels: _Labels, loops, quotes: dict,
-                render, sources: dict, edge_data: list[dict]) -> None:
+def case_data(case: CaseConcepts, edges: list[Edge], loops, quotes: dict) -> dict:
+    """What the per-case view needs: statuses by edge index, loops, missing links, quotes."""
+    index = {(e.source, e.target): i for i, e in enumerate(edges)}
     steps = {i: step_in(e, case) for i, e in enumerate(edges)}
     shown = {i: s.status for i, s in steps.items() if s.status in ("shown", "possible")}
-    denied = [edges[i] for i, s in steps.items() if s.status == "denied"]
-    lit = {c: s for c, s in case.standing.items() if c in lay.boxes}
-    loop_views = [v for v in (in_case(lp, case) for lp in loops) if v.present]
-    missing_next = [edges[i] for i, s in steps.items() if s.status == "missing" and s.missing == [edges[i].target]]
-    case_edge_data = []
-    for i, item in enumerate(edge_data):
-        extra = {"shown": shown.get(i)}
-        if i in shown:
-            extra["case_quotes"] = {end: quotes.get(end, [])[:3] for end in (item["from"], item["to"])}
-        case_edge_data.append({**item, **extra})
-    render(f"mechanisms/{case.id}.html", "mechanism-case.html",
-           {"nl": f"{case.label['nl']}: mechanismen", "en": f"{case.label['en']}: mechanisms"},
-           case=case, map=map_svg(edges, lay, labels, lit, shown), edge_data=case_edge_data,
-           links=[(i, edges[i]) for i in sorted(shown, key=lambda i: (shown[i] != "shown", edges[i].source, edges[i].target))],
-           shown=shown, denied=denied, loop_views=loop_views, missing_next=missing_next, labels=labels,
-           present=sorted(c for c in lit), map_width=lay.width)
+    ends = {c for i in shown for c in (edges[i].source, edges[i].target)}
+    loop_views = []
+    for loop in loops:
+        view = in_case(loop, case)
+        if view.present:
+            loop_views.append({"id": loop.id, "type": loop.type, "whole": view.whole,
+                               "possibly_whole": view.possibly_whole, "present": view.present,
+                               "length": len(loop),
+                               "missing": [index[(s.edge.source, s.edge.target)] for s in view.missing]})
+    return {
+        "id": case.id, "label": case.label, "levels": case.levels,
+        "standing": {c: s for c, s in sorted(case.standing.items())},
+        "shown": {str(i): s for i, s in sorted(shown.items())},
+        "denied": [i for i, s in sorted(steps.items()) if s.status == "denied"],
+        "next": [i for i, s in sorted(steps.items()) if s.status == "missing" and s.missing == [edges[i].target]],
+        "loops": loop_views,
+        "quotes": {c: [{"quote": q["quote"], "source": q["source"], "first": q["first"], "last": q["last"],
+                        "counts": q["counts"]} for q in quotes.get(c, [])[:3]] for c in sorted(ends)},
+    }
+
+
+def case_script(case: CaseConcepts, edges: list[Edge], loops, quotes: dict) -> str:
+    """A classic script (loadable from disk) handing the case's data to mechanisms.js; ASCII
+    JSON, so nothing in it can end the script or the string."""
+    payload = json.dumps(case_data(case, edges, loops, quotes), ensure_ascii=True, separators=(",", ":"))
+    return f"window.pgMechCase && window.pgMechCase({payload});\n"
