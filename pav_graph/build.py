@@ -56,6 +56,7 @@ def input_files(project: Project) -> list[Path]:
              *project.ontology_dir.rglob("*.yaml"), *project.sources_dir.rglob("*")]
     package = Path(pav_graph.__file__).parent
     files += [p for p in package.glob("*.py")]
+    files += list(package.glob("mechanisms/*.py"))  # they write the mechanism layer of the graph
     return sorted(p for p in files if p.is_file())
 
 
