@@ -149,6 +149,7 @@ def test_stats_agree_with_the_model(runner, cli, project_root, built, corpus):
     quotes.update(c.source for c in corpus.concepts.values() if c.quote)
     quotes.update(e.source for c in corpus.concepts.values() for e in c.examples)  # illustrations
     quotes.update(c.source for c in corpus.deprecated.values() if c.quote)  # kept, deprecated
+    quotes.update(e.source for m in corpus.mechanisms for e in m.evidence)  # mechanism links
     assert data["quotes_per_source"] == dict(quotes)
     used = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
     used |= {p for p, cases in built.manifest["pattern_matches"].items() if cases}

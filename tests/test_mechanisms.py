@@ -275,7 +275,10 @@ def test_the_graph_holds_every_link_with_its_qualifiers_and_the_shortcuts(corpus
                                "SELECT ?l ?counts WHERE { ?l a pg:MechanismLink ; pg:counts ?counts }").records()
     assert len(rows) == len(corpus.mechanisms)
     assert sum(str(r["counts"]).lower() == "true" for r in rows) == sum(link.counts for link in corpus.mechanisms)
-    ask = lambda q: store.query("PREFIX pg: <https://w3id.org/pav-graph/ontology#> PREFIX c: <https://w3id.org/pav-graph/id/concept/> " + q)  # noqa: E731
+    def ask(q: str):
+        return store.query("PREFIX pg: <https://w3id.org/pav-graph/ontology#> "
+                           "PREFIX c: <https://w3id.org/pav-graph/id/concept/> " + q)
+
     # essay-2025 143-145 counts: increases; 145-147 is latent: only possibly
     assert ask("ASK { c:wantrouwen pg:increases c:institutionalisering-van-wantrouwen ; "
                "pg:causallyInfluences c:institutionalisering-van-wantrouwen }")

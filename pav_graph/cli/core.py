@@ -114,7 +114,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], no_quotes: bool, fix_l
     n_examples = sum(len(c.examples) for c in corpus.concepts.values())
     echo_err(f"ok: {len(corpus.cases)} case(s), {len(corpus.concepts)} concepts, "
              f"{n_quotes} quotes verified" + (" (quotes not checked)" if no_quotes else "")
-             + (f", {n_examples} concept examples" if n_examples else ""))
+             + (f", {n_examples} concept examples" if n_examples else "")
+             + (f", {len(corpus.mechanisms)} mechanism links ({sum(len(m.evidence) for m in corpus.mechanisms)} "
+                "quotes)" if corpus.mechanisms else ""))
 
 
 @click.command()

@@ -87,6 +87,12 @@ class Analysis:
         """Chains of two links or more (a one-link chain is a link), strongest first."""
         return rank([p for p in self.chains.paths if len(p) >= 2], self.cases)
 
+    def ranked_links(self) -> list[Ranked]:
+        """Single links shown whole by at least one case, strongest first: a link shown in cases
+        at several levels of government is the simplest sign of a systemic mechanism."""
+        paths = [Path([e.source, e.target], [e], False) for e in self.edges.values()]
+        return [r for r in rank(paths, self.cases) if r.whole or r.possibly_whole]
+
     def summary(self) -> dict:
         links = self.corpus.mechanisms
         return {
@@ -108,6 +114,7 @@ class Analysis:
         longest = sorted(self.chains.paths, key=lambda p: (-len(p), p.nodes))[:limit]
         return {"summary": self.summary(),
                 "loops": [ranked_json(r, self.corpus) for r in self.ranked_loops()],
+                "links_by_levels": [ranked_json(r, self.corpus) for r in self.ranked_links()[:limit]],
                 "chains_by_levels": [ranked_json(r, self.corpus) for r in chains[:limit]],
                 "longest_chains": [path_json(p, self.corpus) for p in longest],
                 "links": [link_json(link) for link in self.corpus.mechanisms]}
@@ -176,6 +183,13 @@ def render_text(analysis: Analysis, limit: int = DEFAULT_CHAINS) -> str:
         for edge in loop.edges:
             for claim in edge.active:
                 out.extend(_claim_lines(claim, "    "))
+    out.append("")
+    links = analysis.ranked_links()
+    out.append(f"Schakels in casussen / links shown by cases: {len(links)}, ranked by the levels of "
+               f"government of the cases that show them (top {limit}):")
+    for r in links[:limit]:
+        out.append(f"  {path_text(r.path, corpus)}: {_cases_text(r.whole)}; levels: {', '.join(r.levels) or 'none'}"
+                   + (f"; possibly in: {_cases_text(r.possibly_whole)}" if r.possibly_whole else ""))
     out.append("")
     chains = analysis.ranked_chains()
     out.append(f"Ketens / chains: {s['chains']} maximal chains (root cause → final effect), longest "

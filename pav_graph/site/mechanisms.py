@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from pav_graph.claims import LABELS
 from pav_graph.mechanisms.cases import CaseConcepts, in_case, rank, step_in
-from pav_graph.mechanisms.graph import Edge, find_chains, find_loops, merge_edges
+from pav_graph.mechanisms.graph import Edge, Path, find_chains, find_loops, merge_edges
 from pav_graph.mechanisms.layout import FONT, LINE, Box, MapLayout, loop_layout, map_layout
 from pav_graph.mechanisms.model import LOOP_TYPES, MODALITY_LABELS, SIGN_LABELS
 from pav_graph.mechanisms.store import case_quotes, cases_from_store, links_from_store
@@ -168,7 +168,7 @@ def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> N
     ranked_loops = rank(loops, cases)
     counting = merge_edges(links)
     chains = find_chains(counting)
-    ranked_chains = rank(chains.paths, cases)[:TOP_CHAINS]
+    ranked_chains = rank([p for p in chains.paths if len(p) >= 2], cases)[:TOP_CHAINS]
     shim = _CorpusLabels(labels)
     for loop in loops:
         pages[f"mechanisms/{loop.id}.svg"] = loop_svg(loop, shim, "nl")
@@ -196,11 +196,14 @@ def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> N
                    "nodes": r.path.nodes, "edges": [index[(e.source, e.target)] for e in r.path.edges],
                    "whole": r.whole, "possibly_whole": r.possibly_whole, "partial": r.partial[:6],
                    "levels": r.levels, "sources": r.path.sources} for r in ranked_loops]
+    single = [Path([e.source, e.target], [e], False) for e in counting.values()]
+    link_rows = [{"nodes": r.path.nodes, "sign": r.path.edges[0].sign, "whole": r.whole, "levels": r.levels}
+                 for r in rank(single, cases) if r.whole][:TOP_CHAINS]
     chain_rows = [{"nodes": r.path.nodes, "length": len(r.path), "whole": r.whole, "levels": r.levels,
                    "possibly_whole": r.possibly_whole, "signs": [e.sign for e in r.path.edges]}
                   for r in ranked_chains]
     render("mechanisms.html", "mechanisms.html", {"nl": "Mechanismen", "en": "Mechanisms"},
-           map=map_svg(edges, lay, labels), edge_data=edge_data, loops=loop_cards, chains=chain_rows,
+           map=map_svg(edges, lay, labels), edge_data=edge_data, loops=loop_cards, chains=chain_rows, link_rows=link_rows,
            summary=summary, per_case=sorted(per_case, key=lambda c: (-c["shown"], -c["possible"], c["id"])),
            sign_labels=SIGN_LABELS, map_width=lay.width)
     quotes = case_quotes(store)
