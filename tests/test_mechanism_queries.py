@@ -93,17 +93,18 @@ def test_cases_showing_the_whole_chain_from_interference_to_repetition(store):
 def test_a_rejected_link_is_not_a_link_of_the_case(store):
     rows = ask(store, "mechanism-case-links", case="amsterdam-2004")
     pairs = {(r["cause"], r["effect"]) for r in rows}
-    # betrekkingen-2004 505-506: no collective "leidt volgens respondenten tot spanningen"
-    assert ("geen-collectief-bestuur-en-ambtelijke-top", "rel-conflict") in pairs
+    # betrekkingen-2004 387-389: the unsafe organisation "leidt volgens hen tot een parafencultuur"
+    assert ("onveilige-organisatie", "parafencultuur-en-schaduwdossiers") in pairs
     # betrekkingen-2004 375: "Een topambtenaar is open als hij of zij zich veilig voelt"
     assert ("kernelement-veiligheid", "kernelement-openheid") in pairs
     # betrekkingen-2004 549-551: Amsterdam's respondents reject the entrepreneurship risk that
     # the literature (210-212) states in general: not shown by this case
     assert ("ambtelijk-ondernemerschap", "integriteitsrisico-topambtenaar") not in pairs
-    assert ("ambtelijk-ondernemerschap", "rel-conflict") in pairs  # 210-212, not rejected
+    # betrekkingen-2004 581-587 (NRC): power and distrust lead to a parafencultuur
+    assert ("wantrouwen", "parafencultuur-en-schaduwdossiers") in pairs
 
 
-def test_the_loops_of_the_sources(store):
+def test_the_loops_of_the_sources(store, corpus):
     rows = ask(store, "mechanism-loops")
     assert sorted((r["type"], int(r["length"]), truth(r["counts"])) for r in rows) == [
         ("B", 2, False),  # betrekkingen-2004 10-11: crisis -> dialogue -> the air cleared
@@ -112,7 +113,8 @@ def test_the_loops_of_the_sources(store):
         ("R", 3, False),  # erasmus-tilburg-2018 2925-2927, 2777-2779; betrekkingen-2004 261-263
     ]
     labels = {r["label"] for r in rows}
-    assert "institutionalisering van wantrouwen → wantrouwen → institutionalisering van wantrouwen" in labels
+    inst, distrust = (corpus.concept_label(c) for c in ("institutionalisering-van-wantrouwen", "wantrouwen"))
+    assert f"{inst} → {distrust} → {inst}" in labels
 
 
 def test_what_dampens_a_risk(store):
