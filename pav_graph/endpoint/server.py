@@ -46,7 +46,7 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 PREFLIGHT = {"Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
              "Access-Control-Allow-Headers": "Accept, Content-Type",
              "Access-Control-Max-Age": "86400"}
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")  # used with fullmatch
 _GUESS = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
           ".json": "application/json", ".svg": "image/svg+xml", ".ttl": "text/turtle",
           ".nt": "application/n-triples", ".rq": "application/sparql-query"}
@@ -285,7 +285,7 @@ class Handler(BaseHTTPRequestHandler):
     def _describe(self, accept: str | None) -> None:
         """The Service Description, for the endpoint IRI the client used (its Host header)."""
         host = self.headers.get("Host", "")
-        endpoint = f"http://{host}/sparql" if _HOST.match(host) else self.server.base_iri
+        endpoint = f"http://{host}/sparql" if _HOST.fullmatch(host) else self.server.base_iri
         settings = self.server.settings
         job = Job(query="", accept=accept, limit=settings.limit, base_iri=endpoint,
                   kind="description", timeout=settings.timeout)
