@@ -390,3 +390,34 @@ def test_shacl_refuses_a_self_loop_and_a_link_without_a_quote():
     assert focus_on_link("b", "; pg:hasEvidence id:ev") == ""
     assert "two different concepts" in focus_on_link("a", "; pg:hasEvidence id:ev")
     assert "every mechanism link has a quote" in focus_on_link("b", "")
+
+
+def test_the_second_coder_sample_is_blind_and_reproducible(corpus, tmp_path):
+    from pav_graph.mechanisms.sample import CODED, write_sample
+
+    sample, key = tmp_path / "sample.csv", tmp_path / "key.csv"
+    write_sample(corpus, sample, key, n=45, seed=18)
+    rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+    assert len(rows) == 45 and len({r["item"] for r in rows}) == 45
+    assert all(r[f] == "" for r in rows for f in CODED)  # no decision of the first coder
+    keys = {r["item"]: r["link"] for r in csv.DictReader(key.open(encoding="utf-8"))}
+    links = {link.key: link for link in corpus.mechanisms}
+    for r in rows:
+        link = links[keys[r["item"]]]
+        assert (r["from"], r["to"]) == (link.source_concept, link.target_concept)
+        assert " ".join(link.evidence[0].quote.split())[:40] in r["passage"]
+        assert r["from_definition"] == corpus.concepts[link.source_concept].definition["nl"]
+    again = tmp_path / "again.csv"
+    write_sample(corpus, again, tmp_path / "key2.csv", n=45, seed=18)
+    assert again.read_text(encoding="utf-8") == sample.read_text(encoding="utf-8")
+    committed = (ROOT / "review" / "mechanisms-sample-key.csv").read_text(encoding="utf-8")
+    assert key.read_text(encoding="utf-8") == committed  # the key the second coder's file belongs to
+
+
+def test_kappa_and_alpha_on_a_worked_example():
+    from pav_graph.mechanisms.sample import cohen_kappa, krippendorff_alpha
+
+    a, b = ["y", "y", "n", "n"], ["y", "n", "n", "n"]
+    assert cohen_kappa(a, b) == pytest.approx(0.5)  # po .75, pe .5*.25 + .5*.75 = .5
+    assert krippendorff_alpha(a, b) == pytest.approx(1 - 0.25 / (30 / 56))  # De = 1 - (3*2 + 5*4)/(8*7)
+    assert cohen_kappa(["x"] * 3, ["x"] * 3) is None

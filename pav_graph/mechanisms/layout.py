@@ -93,13 +93,14 @@ def _box(i: str, labels: dict[str, Label], x: float, y: float, size: tuple[float
     return Box(i, x, y, size[0], size[1], nl, en)
 
 
-def _circle(ids: list[str], labels: dict[str, Label], cx: float, cy: float) -> tuple[dict[str, Box], float]:
+def _circle(ids: list[str], labels: dict[str, Label], cx: float, cy: float,
+            min_radius: float = 60.0) -> tuple[dict[str, Box], float]:
     """Boxes for ``ids`` on a circle around (cx, cy), far enough apart that no two overlap."""
     sizes = {i: text_box(labels.get(i, i)) for i in ids}
     n = len(ids)
     if n == 1:
         return {ids[0]: _box(ids[0], labels, cx, cy, sizes[ids[0]])}, 0.0
-    radius = 60.0
+    radius = min_radius
     while True:
         boxes = {}
         for k, i in enumerate(ids):
@@ -122,7 +123,8 @@ class LoopLayout:
 
 
 def loop_layout(nodes: list[str], labels: dict[str, Label], margin: float = 40.0) -> LoopLayout:
-    boxes, radius = _circle(nodes, labels, 0.0, 0.0)
+    # a loop on its own reads best on a roomy circle: room for the arcs and the R/B in the middle
+    boxes, radius = _circle(nodes, labels, 0.0, 0.0, min_radius=max(110.0, 45.0 * len(nodes)))
     left = min(b.left for b in boxes.values()) - margin
     top = min(b.top for b in boxes.values()) - margin
     right = max(b.left + b.w for b in boxes.values()) + margin

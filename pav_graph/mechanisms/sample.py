@@ -5,9 +5,10 @@ passage stands (source, text file, lines), its text, and the two concepts (ids, 
 definitions) in the direction of the claim. It leaves out every decision of the first coder
 (sign, modality, stance, basis, voice, level, cases, note). The draw is seeded, so the sample
 can be made again. :func:`agreement` compares the second coder's file with the links: Cohen's
-kappa per decision.
+kappa and Krippendorff's alpha (nominal, as review/agreement.py for the claims) per decision.
 
-    python -m pav_graph.mechanisms.sample OUTDIR [--n 45] [--seed 18]
+    python -m pav_graph.mechanisms.sample sample SAMPLE.csv KEY.csv [--n 45] [--seed 18]
+    python -m pav_graph.mechanisms.sample report CODED.csv KEY.csv
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from pav_graph.atomic import write_text
 from pav_graph.mechanisms.model import MechanismLink
 from pav_graph.model import Corpus
+from pav_graph.privacy import mask_codes
 
 CODED = ["sign", "modality", "stance", "basis", "voice", "level"]
 COLUMNS = ["item", "source", "text_file", "lines", "passage", "from", "from_label", "from_definition",
@@ -40,13 +42,17 @@ def sample_rows(corpus: Corpus, links: list[MechanismLink]) -> tuple[list[dict],
     for i, link in enumerate(links, start=1):
         ev = link.evidence[0]
         source = corpus.sources[ev.source]
-        first, last = min(e.first_line for e in link.evidence), max(e.last_line for e in link.evidence)
-        passage = source.text.excerpt(max(1, first - 2), min(len(source.text.lines), last + 2))
+        # each quoted place with two lines around it (places of one claim joined by " […] "), with
+        # any anonymisation code of a respondent masked
+        places = sorted({(e.first_line, e.last_line) for e in link.evidence})
+        lines = "; ".join(f"{a}-{b}" if a != b else str(a) for a, b in places)
+        passage = " […] ".join(mask_codes(source.text.excerpt(max(1, a - 2), min(len(source.text.lines), b + 2)))
+                               for a, b in places)
         a, b = corpus.concepts[link.source_concept], corpus.concepts[link.target_concept]
         item = f"M{i:02d}"
         keys[item] = link.key
         rows.append({"item": item, "source": ev.source, "text_file": f"sources/{source.text_path.relative_to(source.text_path.parent.parent)}",
-                     "lines": f"{first}-{last}", "passage": passage,
+                     "lines": lines, "passage": passage,
                      "from": a.id, "from_label": a.label["nl"], "from_definition": a.definition["nl"],
                      "to": b.id, "to_label": b.label["nl"], "to_definition": b.definition["nl"],
                      **{k: "" for k in CODED}, "cases": "", "comment": ""})
@@ -61,15 +67,14 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
     return out.getvalue()
 
 
-def write_sample(corpus: Corpus, outdir: Path, n: int = 45, seed: int = 18) -> tuple[Path, Path]:
-    """``mechanisms-sample.csv`` (blind) and ``mechanisms-sample-key.csv`` (item -> link id)."""
+def write_sample(corpus: Corpus, sample: Path, key: Path, n: int = 45, seed: int = 18) -> None:
+    """The blind sample (for the second coder) and its key (item -> link id, kept apart: with
+    the key and ontology/mechanisms.yaml one can read the first coder's decisions)."""
     rows, keys = sample_rows(corpus, draw(corpus.mechanisms, n, seed))
-    outdir.mkdir(parents=True, exist_ok=True)
-    sample = outdir / "mechanisms-sample.csv"
+    for path in (sample, key):
+        path.parent.mkdir(parents=True, exist_ok=True)
     write_text(sample, to_csv(rows, COLUMNS))
-    key = outdir / "mechanisms-sample-key.csv"
     write_text(key, to_csv([{"item": k, "link": v} for k, v in keys.items()], ["item", "link"]))
-    return sample, key
 
 
 def cohen_kappa(a: list[str], b: list[str]) -> float | None:
@@ -85,6 +90,20 @@ def cohen_kappa(a: list[str], b: list[str]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
+def krippendorff_alpha(a: list[str], b: list[str]) -> float | None:
+    """Krippendorff's alpha (nominal) for two coders who coded every item (None: no variation)."""
+    values = a + b
+    n = len(values)
+    if n < 2:
+        return None
+    counts = Counter(values)
+    expected_disagreement = 1 - sum(c * (c - 1) for c in counts.values()) / (n * (n - 1))
+    if expected_disagreement == 0:
+        return None
+    observed_disagreement = sum(x != y for x, y in zip(a, b)) / len(a)
+    return 1 - observed_disagreement / expected_disagreement
+
+
 def agreement(corpus: Corpus, coded: list[dict], key: dict[str, str]) -> dict[str, dict]:
     """Per decision: items compared, observed agreement and kappa, against the first coder."""
     links = {link.key: link for link in corpus.mechanisms}
@@ -95,7 +114,7 @@ def agreement(corpus: Corpus, coded: list[dict], key: dict[str, str]) -> dict[st
         first, second = [p[0] for p in pairs], [p[1] for p in pairs]
         result[field] = {"n": len(pairs),
                          "observed": sum(x == y for x, y in pairs) / len(pairs) if pairs else None,
-                         "kappa": cohen_kappa(first, second)}
+                         "kappa": cohen_kappa(first, second), "alpha": krippendorff_alpha(first, second)}
     return result
 
 
@@ -104,15 +123,29 @@ def main() -> None:
     from pav_graph.project import Project
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("outdir", type=Path)
-    parser.add_argument("--n", type=int, default=45)
-    parser.add_argument("--seed", type=int, default=18)
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample", help="write the blind sample and its key")
+    s.add_argument("sample", type=Path, help="the blind sample (CSV) for the second coder")
+    s.add_argument("key", type=Path, help="item -> link id (CSV), kept by the first coder")
+    s.add_argument("--n", type=int, default=45)
+    s.add_argument("--seed", type=int, default=18)
+    r = sub.add_parser("report", help="agreement of the second coder's file with the links")
+    r.add_argument("coded", type=Path, help="the sample with the second coder's columns filled in")
+    r.add_argument("key", type=Path)
     args = parser.parse_args()
     corpus, problems = load_corpus(Project.find())
     if problems:
         raise SystemExit("the corpus has problems: run `pav-graph validate`")
-    sample, key = write_sample(corpus, args.outdir, args.n, args.seed)
-    print(f"wrote {sample} and {key}")
+    if args.command == "sample":
+        write_sample(corpus, args.sample, args.key, args.n, args.seed)
+        print(f"wrote {args.sample} and {args.key}")
+        return
+    key = {row["item"]: row["link"] for row in csv.DictReader(args.key.open(encoding="utf-8"))}
+    coded = list(csv.DictReader(args.coded.open(encoding="utf-8")))
+    for field, figures in agreement(corpus, coded, key).items():
+        fmt = lambda x: "-" if x is None else f"{x:.2f}"
+        print(f"{field}: n={figures['n']} observed={fmt(figures['observed'])} "
+              f"kappa={fmt(figures['kappa'])} alpha={fmt(figures['alpha'])}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ interpreted) is dashed and the loop marked 'mogelijk'.
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -46,8 +47,12 @@ def arc_path(a: Box, b: Box, cx: float, cy: float, bend: float = 0.25) -> tuple[
     and the point where the sign is drawn (near the head)."""
     mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
     ox, oy = mx - cx, my - cy
-    norm = math.hypot(ox, oy) or 1.0
     dist = math.hypot(b.x - a.x, b.y - a.y)
+    if math.hypot(ox, oy) < 1e-6 * max(dist, 1.0):
+        # the centre lies on the chord (a loop of two): bulge to the left of the direction of
+        # travel, so the arrows a -> b and b -> a curve apart instead of covering each other
+        ox, oy = (b.y - a.y), -(b.x - a.x)
+    norm = math.hypot(ox, oy) or 1.0
     qx, qy = mx + ox / norm * dist * bend, my + oy / norm * dist * bend
     sx, sy = a.border_point(qx, qy)
     ex, ey = b.border_point(qx, qy)
@@ -97,9 +102,12 @@ def loop_svg(loop: LoopPath, corpus: Corpus, lang: str = "nl") -> str:
             + "Bronnen: " + ", ".join(loop.sources)) if lang == "nl" else (
             ("Possible loop: a link rests on a hedged or interpreted claim. " if possible else "")
             + "Sources: " + ", ".join(loop.sources))
-    height = lay.height + 30
-    parts.append(f'<text class="note" x="12" y="{height - 12:.1f}">{escape(note)}</text>')
-    width = max(lay.width, len(note) * 6.8 + 24)
+    width = max(lay.width, 420.0)
+    lines = textwrap.wrap(note, int((width - 24) / 6.8)) or [""]
+    height = lay.height + 16 * len(lines) + 14
+    spans = "".join(f'<tspan x="12" y="{lay.height + 16 * (i + 1):.1f}">{escape(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    parts.append(f'<text class="note">{spans}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="t">'
             f'<title id="t">{escape(title)}</title><style>{STYLE}</style>{"".join(parts)}</svg>\n')
