@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import browser, cli, engines, report, stages, synth
+from benchmarks import browser, cli, engines, load, report, stages, synth
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +59,9 @@ def carry_over(results: dict, previous: dict) -> None:
     if not isinstance(results.get("browser"), dict) and isinstance(previous.get("browser"), dict):
         results["browser"] = previous["browser"]
         carried.append("the browser timings")
+    if not isinstance(results.get("load"), dict) and isinstance(previous.get("load"), dict):
+        results["load"] = previous["load"]
+        carried.append("the endpoint load test")
     results["carried"] = carried
 
 
@@ -70,6 +73,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--docs", default=str(ROOT / "docs"))
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-before", action="store_true", help="skip the replaced designs")
+    parser.add_argument("--no-load", action="store_true", help="skip the endpoint load test")
     parser.add_argument("--previous", type=Path, help="an earlier results.json: its query and CLI "
                         "times are shown as 'before', and the parts this run skips (--no-before, "
                         "--no-browser) are carried over from it, marked with its date")
@@ -125,6 +129,17 @@ def main(argv: list[str] | None = None) -> dict:
                                              args.out / "browser")
     else:
         results["browser"] = "skipped (--no-browser)"
+
+    if not args.no_load:
+        log("endpoint load test on the real corpus (32 clients)")
+        real_build = args.out / "build-real"
+        subprocess.run([sys.executable, "-m", "pav_graph", "--corpus", str(ROOT), "build", "-q"],
+                       check=True, cwd=ROOT, env={**os.environ, "PAV_GRAPH_BUILD": str(real_build)})
+        quick = {"requests": 1600, "library_requests": 320, "idle": 200} if args.quick else {}
+        results["load"] = {**load.measure(real_build, ROOT / "queries", **quick),
+                           "corpus": "the real corpus", "date": results["date"]}
+    else:
+        results["load"] = "skipped (--no-load)"
 
     if args.previous:
         carry_over(results, json.loads(args.previous.read_text(encoding="utf-8")))

@@ -292,6 +292,10 @@ def markdown(results: dict, plot_name: str) -> str:
               "more than that; 1,000 and 5,000 show the headroom of the drawing engine.", ""]
     else:
         L += [f"Not measured: {b}", ""]
+    from benchmarks.load import section
+
+    if results.get("load"):
+        L += section(results["load"])
     L += ["## Shape of the synthetic corpora", "",
           "Per real case (measured from `cases/`, reproduced by the generator):", "",
           "| per case | mean | median | max |", "|---|---:|---:|---:|"]

@@ -39,7 +39,7 @@ def test_benchmarks_run_end_to_end_on_ten_cases(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     results = main(["--sizes", "10", "--out", str(tmp_path / "out"), "--docs", str(docs),
-                    "--no-browser", "--no-before"])
+                    "--no-browser", "--no-before", "--no-load"])
     stored = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert stored["sizes"]["10"]["cases"] == 10 == results["sizes"]["10"]["cases"]
     cold = stored["sizes"]["10"]["cold"]
@@ -52,3 +52,20 @@ def test_benchmarks_run_end_to_end_on_ten_cases(tmp_path):
     text = (docs / "benchmarks.md").read_text(encoding="utf-8")
     assert "| 10 |" in text and "benchmarks.png" in text
     assert (docs / "benchmarks.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_load_benchmark_runs_and_checks_answers(built, session_build_dir, project_root):
+    """The endpoint load test on the real build, with small counts: every answer right, the
+    report section has its table."""
+    from benchmarks import load
+
+    result = load.measure(session_build_dir, project_root / "queries", clients=4, requests=40,
+                          library_requests=40, idle=20)
+    for run in ("light", "library", "idle"):
+        assert result[run]["requests"] == 40 and result[run]["errors"] == {}, result[run]
+        assert result[run]["p50_ms"] <= result[run]["p99_ms"] <= result[run]["max_ms"]
+    assert result["idle"]["peak_connections"] >= 20
+    assert result["queries"] >= 30 and result["rss_before_mb"] > 0
+    text = "\n".join(load.section(result))
+    assert text.startswith(load.SECTION) and "| library, 40 requests |" in text
