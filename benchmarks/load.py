@@ -177,6 +177,14 @@ def run_clients(port: int, mix: list, expected: dict, clients: int, requests: in
 
 
 LIGHT = ("ask", "cases")  # the server's own cost: answers of a few milliseconds
+# queries that grow a worker without bound (as in tests/test_endpoint_limits.py), sent once
+# each during the run with idle connections: they must end in 503 at the memory cap
+_CHAIN = 'BIND("xxxxxxxxxxxxxxxx" AS ?s0) ' + " ".join(
+    f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(28))
+HUNGRY = {
+    "concat-doubling": f"SELECT (STRLEN(?s28) AS ?n) WHERE {{ {_CHAIN} }}",
+    "cross-product-ordered": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1",
+}
 
 
 def measure(build_dir: Path, queries_dir: Path, *, clients: int = 32, requests: int = 16000,
@@ -212,10 +220,27 @@ def measure(build_dir: Path, queries_dir: Path, *, clients: int = 32, requests: 
         socks = []
         for _ in range(idle):
             socks.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        hungry: dict[str, dict] = {}
+
+        def send_hungry() -> None:
+            time.sleep(1)
+            for name, query in HUNGRY.items():
+                started = time.perf_counter()
+                try:
+                    status, body = fetch(port, query, timeout=120)
+                except OSError as exc:
+                    status, body = 0, str(exc).encode()
+                hungry[name] = {"status": status, "seconds": round(time.perf_counter() - started, 1),
+                                "answer": body.decode("utf-8", "replace").split(";")[0][:90]}
+
         try:
             time.sleep(0.5)
+            side = threading.Thread(target=send_hungry)
+            side.start()
             out["idle"] = {"held_open": idle,
                            **run_clients(port, light, expected, clients, requests, server.pid)}
+            side.join()
+            out["hungry"] = hungry
         finally:
             for s in socks:
                 s.close()
@@ -260,6 +285,12 @@ def section(load: dict) -> list[str]:
           f"{load.get('threads_end', '?')} threads at the end. Idle connections wait "
           "in epoll without a thread (`pav_graph/endpoint/connections.py`), so holding 1,000 "
           "of them shows in the connections column, not in threads or latency."), ""]
+    if load.get("hungry"):
+        L += [("Sent once each during the run with idle connections, queries that grow a worker "
+              "without bound were stopped at the worker's memory cap (1 GiB):"), ""]
+        L += [f"- {name}: HTTP {h['status']} after {h['seconds']} s — \"{h['answer']}\""
+              for name, h in load["hungry"].items()]
+        L += [""]
     if load.get("date"):
         L += [f"Measured {load['date']}{', ' + load['machine'] if load.get('machine') else ''}.",
               ""]

@@ -66,6 +66,7 @@ def test_load_benchmark_runs_and_checks_answers(built, session_build_dir, projec
         assert result[run]["requests"] == 40 and result[run]["errors"] == {}, result[run]
         assert result[run]["p50_ms"] <= result[run]["p99_ms"] <= result[run]["max_ms"]
     assert result["idle"]["peak_connections"] >= 20
+    assert {h["status"] for h in result["hungry"].values()} == {503}, result["hungry"]
     assert result["queries"] >= 30 and result["rss_before_mb"] > 0
     text = "\n".join(load.section(result))
     assert text.startswith(load.SECTION) and "| library, 40 requests |" in text
