@@ -292,8 +292,9 @@ def section(load: dict) -> list[str]:
               for name, h in load["hungry"].items()]
         L += [""]
     if load.get("date"):
-        L += [f"Measured {load['date']}{', ' + load['machine'] if load.get('machine') else ''}.",
-              ""]
+        L += [(f"Measured {load['date']}{', ' + load['machine'] if load.get('machine') else ''}"
+               " (a load average above the number of cores means other processes shared the "
+               "machine: the times are upper bounds)."), ""]
     return L
 
 
