@@ -9,7 +9,7 @@ remove: whole files), :mod:`.items` (add-*: items inside a file), :mod:`.edit` (
 reporting, completion and prompts.
 """
 
-from pav_graph.cli.case import edit, files, items, new  # noqa: F401  (they register the commands)
+from pav_graph.cli.case import edit, files, items, new, suggest  # noqa: F401  (they register the commands)
 from pav_graph.cli.case.group import case
 from pav_graph.cli.case.shared import complete_case, complete_concept, complete_source, reported
 
