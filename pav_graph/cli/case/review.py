@@ -192,7 +192,7 @@ def _accept(ctx, project, vocab, source, path, s) -> bool:
             i = caseedit.find_item(text, "findings", s.concept)
         else:
             i = len(caseedit.parse(text)[kind]) - 1
-        for key in ("stance", "basis", "voice"):
+        for key in ("voice", "basis", "stance"):  # each goes in after `concept:`: stance first
             value = getattr(s, key)
             if value != DEFAULTS[key]:
                 text = caseedit.set_value(text, (kind, i), key, value)
