@@ -142,6 +142,7 @@ def test_source_doi_isbn_and_url_are_checked_and_shown(corpus_copy, tmp_path, mo
     ("doi: https://doi.org/10.1234/x\n", "write only the DOI itself: doi: 10.1234/x"),
     ("doi: 11.1234/x\n", "is not a DOI"),
     ("url: www.example.org\n", "is not a web address"),
+    ("url: \"javascript:alert(1)\"\n", "is not a web address"),  # would run when clicked
 ])
 def test_bad_public_identifiers_get_one_line_naming_file_and_fix(corpus_copy, runner, cli,
                                                                  extra, message):
