@@ -369,12 +369,14 @@ def test_departures_per_role_counts_who_leaves(store):
     rows = {r["role"]: r for r in ask(store, "departures-per-role")}
     # essay-2025 93-94: secretaries leave in Lelystad, Den Helder, Middelburg, Heeze-Leende,
     # Maastricht; betrekkingen-2004 47-48 (SG of EZ) and nyenrode-2023 551-553 (SG of EZK);
-    # betrekkingen-2004 46 (the super procurator general) and 49-50 (the head of UWV)
+    # betrekkingen-2004 46 (the super procurator general) and 49-50 (the head of UWV);
     assert ids(rows["gemeentesecretaris"]["case_ids"]) == SECRETARY_LEFT
     assert rows["gemeentesecretaris"]["departures"] == "5"
     assert ids(rows["secretaris-generaal"]["case_ids"]) == {"ez-minister-secretaris-generaal",
                                                            "sg-vertrek-ezk-2022"}
-    assert ids(rows["topambtenaar"]["case_ids"]) == {"justitie-minister-super-pg", "szw-minister-uwv-topman"}
+    # nyenrode-2023 553-557: "vier dagen na het opstappen van de ambtelijke top in de Tweede Kamer"
+    assert ids(rows["topambtenaar"]["case_ids"]) == {"justitie-minister-super-pg", "szw-minister-uwv-topman",
+                                                    "tweede-kamer-brandbrief-2022"}
     # essay-2025 12-13: in Maastricht the executive board ended the working relationship; it is
     # involved in the departure but did not leave, so it is not counted as a departure
     assert "college-van-b-en-w" not in rows
