@@ -175,7 +175,7 @@ def test_a_hedged_claim_does_not_complete_a_composite_pattern(planted) -> None:
     assert planted["case"] in [c["case"] for c in entry["possible"]]
 
 
-def test_a_hedged_claim_does_not_enter_cases_with(planted) -> None:
+def test_a_hedged_claim_does_not_enter_cases_with(planted, corpus) -> None:
     def ids(*extra: str) -> dict[str, dict]:
         run = pav(planted["corpus"], "cases", "--with", planted["concept"], "--format", "json", *extra,
                   build_dir=planted["build"])
@@ -185,8 +185,13 @@ def test_a_hedged_claim_does_not_enter_cases_with(planted) -> None:
     assert planted["case"] not in ids()
     wide = ids("--include-interpreted")
     assert wide[planted["case"]]["links"] == {planted["concept"]: "possible"}
-    assert all(r["links"][planted["concept"]] == "counts" for cid, r in wide.items()
-               if cid != planted["case"])
+    # every other case keeps the standing its own claims give it (the reviewed corpus has
+    # interpreted claims of its own, e.g. distrust in Gelderland, essay-2025 l. 59-61)
+    for cid, r in wide.items():
+        if cid != planted["case"]:
+            case = corpus.cases[cid]
+            want = "counts" if planted["concept"] in case.linked_concepts("counts") else "possible"
+            assert r["links"][planted["concept"]] == want, cid
 
 
 def test_a_hedged_claim_is_out_of_similarity_and_cooccurrence(planted) -> None:

@@ -231,9 +231,12 @@ def test_case_relations_of_tilburg(store):
 
 def test_cases_with_concept_distrust(store):
     rows = ask(store, "cases-with-concept", concept="wantrouwen")
-    # essay-2025 50-53 (Maastricht), 57-59 (Lelystad), 59-61 (Gelderland); betrekkingen-2004
-    # 575-582 (Amsterdam: "Wantrouwen in bestuur Amsterdam") and 6-7 (Rotterdam 2002)
-    assert {"maastricht-2025", "lelystad", "gelderland", "amsterdam-2004", "rotterdam-2002"} <= column(rows, "case_id")
+    # essay-2025 52-53 (Maastricht), 57-59 (Lelystad); betrekkingen-2004 575-582 (Amsterdam:
+    # "Wantrouwen in bestuur Amsterdam") and 6-7 (Rotterdam 2002)
+    assert {"maastricht-2025", "lelystad", "amsterdam-2004", "rotterdam-2002"} <= column(rows, "case_id")
+    # essay-2025 59-61: of Gelderland only "spanning" and the question whether advice is neutral;
+    # distrust is an interpretation there (review of issue 15), so it does not count
+    assert "gelderland" not in column(rows, "case_id")
     assert all(r["quote"] for r in rows)
 
 
@@ -245,14 +248,20 @@ def test_cases_with_concept_includes_narrower_concepts(store):
     assert {"vertrek-gemeentesecretaris", "vertrek-secretaris-generaal"} <= column(rows, "matched")
 
 
-def test_cases_with_pattern_advice_under_pressure(store):
-    rows = ask(store, "cases-with-pattern", pattern="advies-onder-druk")
-    # essay-2025 45-48 (Houten: advice rewritten, tone hardens, less room to object) and for
-    # Twenterand 42-44 (hardened words), 68-70 (not safe to speak up), 122-123 (advice adjusted)
-    assert {"houten", "twenterand"} <= column(rows, "case_id")
+def test_cases_with_pattern_carousel_and_advice_under_pressure(store):
+    rows = ask(store, "cases-with-pattern", pattern="poppetjescarrousel")
+    # essay-2025 Maastricht: the secretary's departure (12-13), distrust (52-53), responsibilities
+    # running together (62-63), "onveilig" stopping the conversation (73-75)
     inferred = [r for r in rows if r["how"].startswith("afgeleid")]
-    assert {r["case_id"] for r in inferred} >= {"houten", "twenterand"}
+    assert {r["case_id"] for r in inferred} == {"maastricht-2025"}
+    assert {r["part"] for r in inferred} == {"vertrek-gemeentesecretaris", "wantrouwen",
+                                             "rolonduidelijkheid", "onveilige-meldcultuur"}
     assert all(r["quote"] for r in inferred)
+    # advice under pressure rests on interpretations in both cases that come close: Houten (essay
+    # 47-48, "de ruimte om daar iets van te zeggen" read as psychological safety) and Twenterand
+    # (42-44, the NSOB's words read as hardening); neither counts
+    rows = ask(store, "cases-with-pattern", pattern="advies-onder-druk")
+    assert not {"houten", "twenterand"} & column(rows, "case_id")
 
 
 def test_cooccurring_pairs(store):
@@ -279,8 +288,11 @@ def test_patterns_across_levels(store):
     rows = {r["concept_id"]: r for r in ask(store, "patterns-across-levels")}
     # essay-2025 68-72: unsafe reporting culture in Twenterand (gemeente) and at VWS/JenV (rijk)
     assert {"gemeente", "rijk"} <= ids(rows["onveilige-meldcultuur"]["level_list"])
-    # essay-2025 57-61: distrust in Lelystad (gemeente) and in Gelderland (provincie)
-    assert {"gemeente", "provincie"} <= ids(rows["wantrouwen"]["level_list"])
+    # essay-2025 62-63 (Maastricht) and nyenrode-2023 192-194 (the Volkskrant on ministers and
+    # civil servants): role ambiguity in a gemeente and at the rijk
+    assert {"gemeente", "rijk"} <= ids(rows["rolonduidelijkheid"]["level_list"])
+    # essay-2025 59-61: distrust in Gelderland (provincie) is an interpretation and does not count
+    assert "provincie" not in ids(rows.get("wantrouwen", {}).get("level_list", ""))
     assert all(int(r["levels"]) >= 2 for r in rows.values())
 
 
@@ -290,11 +302,13 @@ def test_patterns_across_levels(store):
 
 def test_interventions_applied_vs_recommended(store):
     rows = {r["intervention"]: r for r in ask(store, "interventions-applied-vs-recommended")}
-    # external research applied: Houten Capra (essay 16-17), Twenterand NSOB (14-16), Roosendaal
-    # &Van de Laar (79-81), FNV reports (20-21), Bovens c.s. in Amsterdam (betrekkingen 32-34)
+    # external research applied: Houten Capra (essay 16-17), Twenterand NSOB (14-16), FNV reports
+    # (20-21), Bovens c.s. in Amsterdam (betrekkingen 32-34); for Roosendaal the essay does not say
+    # what &Van de Laar is (79-81), so research there is an interpretation and does not count
     research = rows["extern-onderzoek"]
-    assert int(research["applied"]) >= 5 and research["recommended"] == "0"
-    assert {"houten", "twenterand", "roosendaal", "ministeries-fnv-rapporten", "amsterdam-2004"} <= ids(research["case_ids"])
+    assert int(research["applied"]) >= 4 and research["recommended"] == "0"
+    assert {"houten", "twenterand", "ministeries-fnv-rapporten", "amsterdam-2004"} <= ids(research["case_ids"])
+    assert "roosendaal" not in ids(research["case_ids"])
     # betrekkingen-2004 516-518: reporting side activities "is in Rotterdam verplicht" (applied) and
     # "zou ook voor Amsterdamse topambtenaren kunnen gelden" — only a suggestion (hedged), which
     # does not count (issue 15)
@@ -507,9 +521,11 @@ def test_composite_pattern_matches(store, project_root):
     rows = ask(store, "composite-pattern-matches")
     patterns = {p["id"]: p for p in yaml.safe_load(
         (project_root / "ontology/composite-patterns.yaml").read_text(encoding="utf-8"))["composite_patterns"]}
-    # essay-2025 50-57: in Maastricht selective reading -> frame-lock, hardening of tone, distrust
-    parts = {r["part"] for r in rows if r["pattern"] == "escalatiespiraal" and r["case_id"] == "maastricht-2025"}
-    assert parts == set(patterns["escalatiespiraal"]["all_of"])
+    # essay-2025 Maastricht: departure (12-13), distrust (52-53), roles (62-63), "onveilig" (73-75)
+    parts = {r["part"] for r in rows if r["pattern"] == "poppetjescarrousel" and r["case_id"] == "maastricht-2025"}
+    assert parts == set(patterns["poppetjescarrousel"]["all_of"])
+    # essay-2025 54-56 is a general sentence on hardening: Maastricht is no escalation spiral match
+    assert ("escalatiespiraal", "maastricht-2025") not in {(r["pattern"], r["case_id"]) for r in rows}
     # essay-2025 70-72: bullying and intimidation at VWS and JenV, reporting seen as pointless
     assert ("zwijgspiraal", "ministeries-fnv-rapporten") in {(r["pattern"], r["case_id"]) for r in rows}
     assert all(r["quote"] and r["locator"] for r in rows)
