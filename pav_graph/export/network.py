@@ -6,9 +6,8 @@ graph with the attributes a network tool needs to draw it without further work:
 * a colour and a size per kind (the site's palette, :data:`pav_graph.site.graphs.KIND_STYLE`):
   in GEXF as ``viz:color`` / ``viz:size``, which Gephi reads as the node's colour and size; in
   GraphML as the ``r``, ``g``, ``b`` and ``size`` attributes Gephi's GraphML importer reads;
-* an edge ``weight``: for a case–concept edge the number of the case's claims that count
-  (stated, manifest; docs/annotation-guide.md) and carry the concept (findings, actors in the
-  role, relations of the type, interventions, events), for a
+* an edge ``weight``: for a case–concept edge the number of the case's claims that carry the
+  concept (findings, actors in the role, relations of the type, interventions, events), for a
   case–source edge the number of the case's quotes from that source, 1 for an organisation;
 * ``level``, one value per node for a partition in Gephi: the level of government of an
   organisation or of a case's organisations (``gemeente``, ``provincie``, ``rijk``,
@@ -46,9 +45,9 @@ CLAIMS_Q = prefix_header() + """
 SELECT ?case_id ?concept (COUNT(DISTINCT ?item) AS ?n) WHERE {
   ?case a pg:Case ; dcterms:identifier ?case_id .
   {
-    ?case pg:hasFinding|pg:hasIntervention|pg:hasEvent ?item . ?item pg:concept ?k ; pg:counts true .
+    ?case pg:hasFinding|pg:hasIntervention|pg:hasEvent ?item . ?item pg:concept ?k .
   } UNION {
-    ?case pg:hasRelation ?item . ?item pg:relationType ?k ; pg:counts true .
+    ?case pg:hasRelation ?item . ?item pg:relationType ?k .
   } UNION {
     ?case pg:hasActor ?item . ?item pg:role ?k .
   }
