@@ -414,8 +414,15 @@ def test_class_queries_find_what_the_hierarchy_says(store, corpus):
     claims = sum(len(c.findings) + len(c.relations) + len(c.interventions) for c in cases)
     matches = sum(1 for c in cases for cls in store.query(
         f"SELECT ?m WHERE {{ ?m a <{pg}PatternMatch> ; <{pg}matchCase> <https://w3id.org/pav-graph/id/case/{c.id}> }}"))
-    # pav-graph.ttl: Case, Finding, Relation, Intervention, Source, PatternMatch ⊑ prov:Entity
-    assert rows[prov + "Entity"] == len(corpus.cases) + claims + len(corpus.sources) + matches
+    possible = sum(1 for c in cases for cls in store.query(
+        f"SELECT ?m WHERE {{ ?m a <{pg}PossiblePatternMatch> ; <{pg}matchCase> <https://w3id.org/pav-graph/id/case/{c.id}> }}"))
+    from pav_graph.mechanisms.graph import find_loops, merge_edges
+
+    loops = len(find_loops(merge_edges(corpus.mechanisms, include_possible=True)))
+    # pav-graph.ttl: Case, Finding, Relation, Intervention, Source, PatternMatch,
+    # PossiblePatternMatch ⊑ prov:Entity; mechanisms.ttl: MechanismLink, FeedbackLoop ⊑ prov:Entity
+    assert rows[prov + "Entity"] == (len(corpus.cases) + claims + len(corpus.sources) + matches + possible
+                                     + len(corpus.mechanisms) + loops)
     assert rows[prov + "Agent"] == sum(len(c.actors) for c in cases)  # Actor ⊑ prov:Agent
     assert rows[prov + "Activity"] == sum(len(c.events) for c in cases)  # Event ⊑ prov:Activity
     # Role ⊑ pg:Concept ⊑ skos:Concept; GovernmentLevel ⊑ skos:Concept
