@@ -728,3 +728,41 @@ def test_queries_command_lists_the_library(built, runner, cli):
     result = runner.invoke(cli, ["queries", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert {r["name"] for r in json.loads(result.stdout)} == set(LIBRARY)
+
+
+# ---------------------------------------------------------------------------------------------
+# how the sources say it: denied, hedged and interpreted claims (docs/annotation-guide.md)
+
+
+def test_examined_absent(store):
+    rows = ask(store, "examined-absent")
+    found = {(r["case_id"], r["concept_id"]): r for r in rows}
+    # betrekkingen-2004 548-551: the focus groups "geven aan dat zij niet het idee hebben" that
+    # entrepreneurship brings extra risks — examined, not found, in the respondents' voice
+    assert found[("amsterdam-2004", "ambtelijk-ondernemerschap")]["voice"] == "respondents"
+    # betrekkingen-2004 540-542: "niet noemenswaardig sprake van problemen" with side activities
+    side = [r for r in rows if r["concept_id"] == "ambtelijke-nevenactiviteiten"]
+    assert any("niet noemenswaardig" in r["quote"] for r in side)
+    assert all(r["source"] == "betrekkingen-2004" for r in side)
+
+
+def test_claims_that_do_not_count_in_twenterand(store):
+    rows = ask(store, "claims-that-do-not-count", case="twenterand")
+    by_claim = {r["claim"]: r for r in rows}
+    # essay-2025 122-125: executives feel civil servants "zich verschuilen achter 'techniek'" —
+    # read as distrust by us, not named so by the essay: latent, so it does not count
+    relation = by_claim["relation-rel-wantrouwen-college-ambtenaren"]
+    assert (relation["stance"], relation["basis"]) == ("states", "latent")
+    assert "verschuilen" in relation["quote"]
+    assert all(r["basis"] == "latent" or r["stance"] == "hedges" for r in rows)
+
+
+def test_twenterand_is_only_possibly_advice_under_pressure(store):
+    # No source says 'advies onder druk' of Twenterand: essay-2025 46-48 says it of Houten; for
+    # Twenterand the hardening of language (40-44) is the essay's general reading, not its words
+    # about the case. The reasoner does not place it in the pattern; it is a possible match.
+    matches = {(r["pattern"], r["case_id"]) for r in ask(store, "composite-pattern-matches")}
+    assert ("advies-onder-druk", "twenterand") not in matches
+    possible = ask(store, "possible-pattern-matches")
+    assert {"pattern": "advies-onder-druk", "case_id": "twenterand",
+            "tentative_part": "verharding-van-taal"} in possible
