@@ -1,14 +1,16 @@
 """The ontology quality gate behind ``pav-graph check``.
 
-Four layers, each reported as :class:`Issue` objects with a severity (error, warn, info):
+Six layers, each reported as :class:`Issue` objects with a severity (error, warn, info):
 
 1. **load** — the corpus must load and validate (schema, ids, quotes); if not, nothing else runs;
 2. **SHACL** — ``ontology/shapes.ttl`` on TBox + data (:func:`pav_graph.build.run_shacl`);
 3. **reasoner** — HermiT must find TBox + data consistent; the result of the build is reused
    (a current build has passed both SHACL and the reasoner, so nothing is recomputed);
-4. **rules** — the SPARQL files in ``ontology/checks/*.rq`` (one documented rule per file, in
+4. **language** — every text we write ourselves in Dutch and in English, each in its own
+   language (:mod:`pav_graph.langcheck`);
+5. **rules** — the SPARQL files in ``ontology/checks/*.rq`` (one documented rule per file, in
    the spirit of ROBOT ``report`` and the OOPS! pitfall catalogue) run on the built graph;
-5. **privacy** — the rules of :mod:`pav_graph.privacy` on the files themselves (comments
+6. **privacy** — the rules of :mod:`pav_graph.privacy` on the files themselves (comments
    included): no anonymisation code of a source, no personal name the source does not give for
    that office; with ``site_dir``, no anonymisation code on any page of a built site.
 
@@ -240,6 +242,7 @@ def check(project: Project, log=lambda msg: None, site_dir: Path | None = None) 
         return report
     report.stages["load"] = "ok"
     locate = Locator(project, corpus)
+    report.stages["language"] = _language(project, report)
 
     try:
         result = builder.build(project, log=log)
@@ -287,6 +290,17 @@ def _privacy(project: Project, corpus, report: Report, site_dir: Path | None) ->
         report.issues.append(Issue(f.rule, "error", f.location, f"{f.message} — fix: {f.fix}",
                                    f.location, f.fix))
     report.stages["privacy"] = "failed" if found else "ok"
+
+
+def _language(project: Project, report: Report) -> str:
+    """One language per view (:mod:`pav_graph.langcheck`): mixed or untranslated texts fail."""
+    from pav_graph.langcheck import language_issues, located
+
+    found = language_issues(project)
+    for i in found:
+        where = located(i, project.root)
+        report.issues.append(Issue("language", "error", where, i.message, where, i.fix))
+    return "failed" if found else "ok"
 
 
 def _reason(project: Project, corpus, report: Report, locate, store: ox.Store | None = None) -> str:

@@ -272,7 +272,8 @@ def load_sources(project: Project, problems: Problems) -> dict[str, Source]:
             authors=list(data.get("authors") or []), year=str(year) if year else None,
             publisher=data.get("publisher"), language=data.get("language", "nl"),
             description=data.get("description") or {},
-            notes=[str(data[k]) for k in NOTE_KEYS if data.get(k)],
+            notes=[data[k] if isinstance(data[k], dict) else str(data[k])
+                   for k in NOTE_KEYS if data.get(k)],
             path=path, url=data.get("url"), date=str(data["date"]) if data.get("date") else None,
             quotes=data.get("quotes") or "exact", pages=data.get("pages"),
         )

@@ -27,7 +27,7 @@ class Source:
     publisher: str | None = None
     language: str = "nl"
     description: LangText = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # remarks on the metadata, {nl, en}
     path: Path | None = None
     url: str | None = None
     date: str | None = None

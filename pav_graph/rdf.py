@@ -188,8 +188,8 @@ def source_triples(source: Source) -> Iterator[ox.Triple]:
     yield ox.Triple(s, N(DCT + "type"), lit(source.type))
     yield ox.Triple(s, N(DCT + "language"), lit(source.language))
     yield from lang_texts(s, N(DCT + "description"), source.description)
-    for note in source.notes:
-        yield ox.Triple(s, P("note"), lit(note, "en"))
+    for note in source.notes:  # {nl, en}, or a legacy English string
+        yield from note_triples(s, note)
     yield ox.Triple(s, P("textFile"), lit(source.text_path.name))
 
 

@@ -324,7 +324,9 @@ SOURCE_SCHEMA = {
         },
         "title_known": {"type": "boolean",
                         "description": "the title is the document's own (not one we gave it)"},
-        **{key: {**TEXT, "description": "why the field is empty or how it was decided"}
+        **{key: {"oneOf": [LANG_TEXT, TEXT], "description": "why the field is empty or how it "
+                 "was decided, in Dutch and English ({nl: ..., en: ...}; a plain string is reported "
+                 "by `pav-graph check`)"}
            for key in ("title_note", "year_note", "date_note", "authors_note", "publisher_note",
                        "url_note")},
         "text_note": {**TEXT, "description": "what the text copy lacks or repeats (missing "

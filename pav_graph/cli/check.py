@@ -79,6 +79,10 @@ def _print_text(report, verbose: bool) -> None:
             for i in issues:
                 click.echo(f"  {i.location}: {i.message}")
             continue
+        if rule == "language":  # one line per text: file:line: what — how to fix it
+            for i in issues:
+                click.echo(f"  {i.location}: {i.message} — {i.fix}")
+            continue
         shown = issues if verbose or severity != "info" else issues[:INFO_SHOWN]
         for i in shown:
             where = f"{i.location}: " if i.location else ""
@@ -93,7 +97,9 @@ def _print_text(report, verbose: bool) -> None:
 _STAGE_TEXT = {**PRIVACY_RULES,
               "load": "the corpus does not validate (`pav-graph validate`)",
                "shacl": "SHACL shapes (ontology/shapes.ttl) are violated",
-               "reasoner": "the reasoner (HermiT) finds the ontology and data inconsistent"}
+               "reasoner": "the reasoner (HermiT) finds the ontology and data inconsistent",
+               "language": "a text mixes Dutch and English, or lacks its translation "
+                           "(one language per view: {nl: ..., en: ...})"}
 
 
 def _short(entity: str) -> str:

@@ -220,10 +220,7 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
     styles_by_kind = {s["kind"]: s for s in graphs.styles(data)}
     for s in data.sources.values():
         s["cite"] = cite(s)
-    level_en = {}
-    for case in data.cases.values():
-        for _, nl, en in case["levels"]:
-            level_en[nl] = en
+    level_en = dict(data.level_en)  # every level an organisation has, not only a case's own
     common = {
         "cases": data.cases, "concepts": data.concepts, "sources": data.sources,
         "kinds": data.kinds, "styles_by_kind": styles_by_kind, "level_en": level_en,

@@ -58,6 +58,15 @@ SELECT ?id ?ex ?source ?quote ?lang ?first ?last ?page ?note_nl ?note_en WHERE {
   OPTIONAL { ?ex pg:note ?note_en FILTER(lang(?note_en) = "en") }
 }"""
 
+LEVEL_LABELS_Q = prefix_header() + """
+SELECT DISTINCT ?nl ?en WHERE {
+  ?x pg:level ?l . ?l skos:prefLabel ?nl , ?en FILTER(lang(?nl) = "nl" && lang(?en) = "en")
+}"""
+
+ALT_Q = prefix_header() + """
+SELECT ?id ?alt (lang(?alt) AS ?lang) WHERE { ?c a skos:Concept ; skos:notation ?id ; skos:altLabel ?alt }
+ORDER BY ?id ?alt"""
+
 MATCHES_Q = prefix_header() + """
 SELECT ?case ?pattern ?item WHERE {
   ?m a pg:PatternMatch ; pg:matchCase/dcterms:identifier ?case ;
@@ -114,6 +123,7 @@ class SiteData:
     concepts: dict[str, dict]
     sources: dict[str, dict]
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    level_en: dict[str, str] = field(default_factory=dict)  # Dutch level label -> English
 
 
 def load_site_data(store: ox.Store, source_models: dict[str, Source]) -> SiteData:
@@ -121,7 +131,8 @@ def load_site_data(store: ox.Store, source_models: dict[str, Source]) -> SiteDat
     cases = _cases(store, concepts)
     sources = _sources(source_models, cases, concepts)
     kinds = {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_LABEL.items()}
-    return SiteData(cases, concepts, sources, kinds)
+    level_en = {str(r["nl"]): str(r["en"]) for r in select_local(store, LEVEL_LABELS_Q).rows}
+    return SiteData(cases, concepts, sources, kinds, level_en)
 
 
 def _concepts(store: ox.Store) -> dict[str, dict]:
@@ -130,7 +141,7 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
         out[row.id] = {
             "id": row.id, "kind": row.kind, "label": {"nl": row.label_nl, "en": row.label_en},
             "definition": {"nl": row.definition_nl, "en": row.definition_en},
-            "source": row.source or None, "alt_labels": row.alt_labels,
+            "source": row.source or None, "alt_labels": {"nl": [], "en": []},
             "broader": [], "narrower": [], "related": [], "requires": [],
             "definition_lines": None, "definition_quote": None, "composite": False,
             "examples": [],  # illustrations from the sources (pg:illustratedBy), in file order
@@ -156,6 +167,10 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
             c["definition_lines"] = parse_locator(str(r["locator"]) if r["locator"] else None)
         if r["composite"] is not None:
             c["composite"] = True
+    for r in select_local(store, ALT_Q).rows:  # alternative labels per language
+        c = out.get(str(r["id"]))
+        if c is not None and str(r["lang"]) in ("nl", "en"):
+            c["alt_labels"][str(r["lang"])].append(str(r["alt"]))
     _examples(store, out)
     for c in out.values():
         for key in ("broader", "narrower", "related", "requires"):

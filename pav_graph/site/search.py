@@ -18,7 +18,9 @@ Layout, with short keys to keep it small:
 - ``levels`` {id: {nl, en}} and ``sources`` {id: short citation}: facet labels;
 - ``e``: the entries. ``t`` kind (case, concept, actor, quote), ``u`` link relative to the site
   root, ``l`` label {nl, en}, ``p`` passages to match and take the snippet from, ``k`` the row in
-  ``cases`` of the case an actor or quote belongs to (a case entry is also found by the words
+  ``cases`` of the case an actor or quote belongs to, ``pl`` the language of each passage
+  (``n`` Dutch, ``e`` English, ``-`` a verbatim quote or a name: the snippet is taken from the
+  view's language or those), (a case entry is also found by the words
   of its own quotes and actors), ``s`` the source of a quote, ``g`` the group of a claim.
 """
 
@@ -32,8 +34,12 @@ GLOBAL = "pgSearchIndex"
 FILE = "search-index.js"
 
 
-def _entry(kind: str, url: str, label: dict, passages: list[str], **extra) -> dict:
-    entry = {"t": kind, "u": url, "l": label, "p": [p for p in passages if p]}
+def _entry(kind: str, url: str, label: dict, passages: list[tuple[str, str]], **extra) -> dict:
+    """``passages``: (text, language) with language "nl", "en", or "" for verbatim quotes and
+    names, which read the same in both views."""
+    kept = [(t, lang) for t, lang in passages if t]
+    entry = {"t": kind, "u": url, "l": label, "p": [t for t, _ in kept],
+             "pl": "".join({"nl": "n", "en": "e"}.get(lang, "-") for _, lang in kept)}
     entry.update({k: v for k, v in extra.items() if v is not None})
     return entry
 
@@ -54,26 +60,26 @@ def search_index(data: SiteData, cite=lambda source: source["id"]) -> dict:
                      "y": case["years"], "s": case["sources"]})
         orgs = [o["name"] for o in case["organisations"]]
         entries.append(_entry("case", url, case["label"],
-                              [case["summary"].get("nl", ""), case["summary"].get("en", ""), *orgs],
-                              k=me))
+                              [(case["summary"].get("nl", ""), "nl"), (case["summary"].get("en", ""), "en"),
+                               *((o, "") for o in orgs)], k=me))
         for actor in detail["actors"]:
             label = _label(actor["label"] or actor["anchor"], actor.get("label_en"))
-            quotes = [ev["quote"] for ev in actor["evidence"]]
+            quotes = [(ev["quote"], "") for ev in actor["evidence"]]
             entries.append(_entry("actor", f"{url}#{actor['anchor']}", label,
-                                  [actor.get("rolelabel") or "", *quotes], k=me))
+                                  [(actor.get("rolelabel") or "", "nl"), *quotes], k=me))
         for group in ("findings", "relations", "interventions", "events"):
             for item in detail[group]:
                 label = _label(item.get("clabel") or item.get("label"),
                                item.get("clabel_en") or item.get("label_en"))
                 for ev in item["evidence"]:
                     anchor = ev.get("id") or item["anchor"]
-                    entries.append(_entry("quote", f"{url}#{anchor}", label, [ev["quote"]], k=me,
-                                          s=ev["source"], g=group[:-1]))
+                    entries.append(_entry("quote", f"{url}#{anchor}", label, [(ev["quote"], "")],
+                                          k=me, s=ev["source"], g=group[:-1]))
     for cid, c in sorted(data.concepts.items()):
         alt = c["alt_labels"]
-        alts = alt if isinstance(alt, list) else [*alt.get("nl", []), *alt.get("en", [])]
         entries.append(_entry("concept", f"concepts/{cid}.html", c["label"],
-                              [c["definition"].get("nl", ""), c["definition"].get("en", ""), *alts]))
+                              [(c["definition"].get("nl", ""), "nl"), (c["definition"].get("en", ""), "en"),
+                               *((a, "nl") for a in alt["nl"]), *((a, "en") for a in alt["en"])]))
     levels = {lv[0]: {"nl": lv[1], "en": lv[2]} for case in data.cases.values()
               for lv in case["levels"]}
     sources = {sid: cite(s) for sid, s in sorted(data.sources.items())}

@@ -217,7 +217,9 @@
 
   function prepare(raw) {
     var entries = raw.e.map(function (e) {
-      var own = e.p.map(function (text) { return { text: text, toks: words(text) }; });
+      var own = e.p.map(function (text, i) {
+        return { text: text, toks: words(text), lang: { n: "nl", e: "en" }[(e.pl || "")[i]] || "" };
+      });
       var labels = [e.l.nl, e.l.en].filter(Boolean).map(function (text) {
         return { text: text, toks: words(text), label: true };
       });
@@ -257,8 +259,10 @@
     return frag;
   }
 
-  function snippet(x, parts) {
-    var all = x.passages.concat(x.labels), found = null;
+  function snippet(x, parts) {  // from a passage in the view's language, a quote or a name
+    var lang = window.pgLang();
+    var mine = x.passages.filter(function (p) { return !p.lang || p.lang === lang; });
+    var all = mine.concat(x.labels), found = null;
     for (var i = 0; i < all.length && !found; i++) {
       var spans = [];
       parts.forEach(function (part) { spans = spans.concat(findIn(all[i], part)); });
@@ -266,13 +270,14 @@
     }
     var p = document.createElement("span");
     p.className = "snippet";
-    if (!found || found.p.label) {  // matched the label only: show how the text begins
-      var first = x.passages[0];
+    if (!found || found.p.label) {  // matched the label (or the other language): how it begins
+      var first = mine[0];
       if (!first) return null;
       p.textContent = first.text.length > 180 ? first.text.slice(0, 180) + "…" : first.text;
-      p.lang = x.e.t === "quote" ? "nl" : "";
+      if (!first.lang) p.lang = "nl";
       return p;
     }
+    if (!found.p.lang) p.lang = "nl";  // a verbatim quote: Dutch in both views
     var toks = found.p.toks, text = found.p.text;
     found.spans.sort(function (a, b) { return a[0] - b[0]; });
     var at = toks[found.spans[0][0]].a;
@@ -416,6 +421,13 @@
           li.appendChild(ctx);
         }
         var snip = snippet(h.x, parts);
+        if (snip && snip.lang === "nl") {  // a verbatim Dutch quote: marked in the English view
+          var orig = document.createElement("span");
+          orig.className = "l orig";
+          orig.lang = "en";
+          orig.textContent = "(Dutch original) ";
+          snip.insertBefore(orig, snip.firstChild);
+        }
         if (snip) li.appendChild(snip);
         list.appendChild(li);
       });
@@ -440,6 +452,7 @@
         } catch (err) { /* file:// may refuse; the search still works */ }
       }, 150);
     });
+    document.addEventListener("pg-lang", function () { if (input.value) run(); });
     var q = new URLSearchParams(location.search).get("q");
     if (q) input.value = q;
     if (input.value) run();
