@@ -237,7 +237,7 @@ def check(project: Project, log=lambda msg: None, site_dir: Path | None = None) 
                                    p.location(project.root), p.message, p.location(project.root),
                                    p.fix or ""))
     if problems:
-        report.stages.update(load="failed", shacl="skipped", reasoner="skipped", rules="skipped")
+        report.stages.update(load="failed", language="skipped", shacl="skipped", reasoner="skipped", rules="skipped")
         _privacy(project, None, report, site_dir)
         return report
     report.stages["load"] = "ok"

@@ -42,7 +42,7 @@ SEPARATORS = re.compile(r"\s+/\s+|\s+\|\s+")
 NOTE_FIELDS = {"note", "reason", "outcome", "summary", "description", "definition",
                "attributed_to", "history_note"}
 SOURCE_NOTES = ("title_note", "year_note", "date_note", "authors_note", "publisher_note",
-                "url_note")
+                "url_note", "text_note")
 NOT_TEXT = {"quote", "evidence", "examples_quote", "name", "id", "concept", "source", "lines",
             "page", "type", "from", "to", "date", "start", "end", "status", "text", "url", "doi",
             "isbn", "authors", "title", "publisher", "language", "format", "quotes", "role",

@@ -329,8 +329,10 @@ SOURCE_SCHEMA = {
                  "by `pav-graph check`)"}
            for key in ("title_note", "year_note", "date_note", "authors_note", "publisher_note",
                        "url_note")},
-        "text_note": {**TEXT, "description": "what the text copy lacks or repeats (missing "
-                      "footnotes, lost figures), so a reader knows what cannot be checked"},
+        "text_note": {"oneOf": [LANG_TEXT, TEXT],
+                      "description": "what the text copy lacks or repeats (missing "
+                      "footnotes, lost figures), so a reader knows what cannot be checked; "
+                      "{nl: ..., en: ...}"},
     },
     "required": ["id", "text", "type"],
     "additionalProperties": False,  # a typo (`ulr:`) is reported, not silently ignored

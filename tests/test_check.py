@@ -104,8 +104,8 @@ def real_report(built, project_root):
 def test_real_corpus_passes_the_gate(real_report):
     assert real_report["passed"] is True
     assert real_report["counts"]["error"] == 0, [i for i in real_report["issues"] if i["severity"] == "error"]
-    assert real_report["stages"] == {"load": "ok", "shacl": "ok", "reasoner": "ok", "rules": "ok",
-                                     "privacy": "ok"}
+    assert real_report["stages"] == {"load": "ok", "language": "ok", "shacl": "ok", "reasoner": "ok",
+                                     "rules": "ok", "privacy": "ok"}
 
 
 def test_unused_concepts_are_those_no_case_links(real_report, corpus, built):
