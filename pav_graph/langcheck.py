@@ -119,6 +119,8 @@ def _bilingual(value: dict, keys: tuple, path: Path, out: list[LangIssue]) -> No
     if missing:
         out.append(LangIssue(path, keys, f"{_where(keys)} has no {' or '.join(missing)} text",
                              f"add the translation under {missing[0]}:"))
+    if value.get("nl") == value.get("en"):  # the same in both languages: a name ("&Van de Laar")
+        return
     for lang in ("nl", "en"):
         text = value.get(lang)
         if not isinstance(text, str):

@@ -106,6 +106,16 @@ def test_language_guess_and_mixed_strings():
     assert not mixed("wethouder / burgemeester") and not mixed("Het college en de raad / de griffie")
 
 
+def test_a_name_the_same_in_both_languages_is_not_a_wrong_language(tmp_path):
+    from pav_graph.langcheck import LangIssue, _bilingual
+
+    found: list[LangIssue] = []
+    _bilingual({"nl": "&Van de Laar", "en": "&Van de Laar"}, ("attributed_to",), tmp_path, found)
+    assert found == []
+    _bilingual({"nl": "het rapport", "en": "het rapport van de gemeente"}, ("x",), tmp_path, found)
+    assert [i.message for i in found] == ["x.en is written in Dutch"]
+
+
 def test_check_fails_on_a_mixed_string_and_a_missing_translation(corpus_copy, runner, cli):
     case = corpus_copy / "cases" / "maastricht-2025.yaml"
     text = case.read_text(encoding="utf-8")
