@@ -117,14 +117,17 @@ def test_a_name_the_same_in_both_languages_is_not_a_wrong_language(tmp_path):
 
 
 def test_check_fails_on_a_mixed_string_and_a_missing_translation(corpus_copy, runner, cli):
+    import yaml
+
     case = corpus_copy / "cases" / "maastricht-2025.yaml"
     text = case.read_text(encoding="utf-8")
+    free = [f["concept"] for f in yaml.safe_load(text)["findings"] if "note" not in f]
+    assert len(free) >= 2, "maastricht-2025 has fewer than two findings without a note"
     mixed_note = ("    note: Het essay noemt dit een systeemmoment. / The essay calls this a "
                   "system moment.\n")
-    text = text.replace("  - concept: onveilige-meldcultuur\n",
-                        "  - concept: onveilige-meldcultuur\n" + mixed_note, 1)
-    text = text.replace("  - concept: mediadruk\n",
-                        "  - concept: mediadruk\n    note: Dit staat alleen in het Nederlands in de noot.\n", 1)
+    text = text.replace(f"  - concept: {free[0]}\n", f"  - concept: {free[0]}\n" + mixed_note, 1)
+    text = text.replace(f"  - concept: {free[1]}\n", f"  - concept: {free[1]}\n"
+                        "    note: Dit staat alleen in het Nederlands in de noot.\n", 1)
     case.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["--corpus", str(corpus_copy), "check"])
     assert result.exit_code == 1, result.output
