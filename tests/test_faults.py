@@ -189,8 +189,9 @@ def test_build_on_a_full_disk(corpus_copy: Path, tmp_path: Path) -> None:
 def test_full_disk_keeps_the_previous_build(corpus_copy: Path, tmp_path: Path) -> None:
     """A build that runs out of space leaves the previous build in use."""
     build_dir = tmp_path / "build"
-    with mounted(["-t", "tmpfs", "-o", "size=12m", "tmpfs"], build_dir):
-        assert pav(corpus_copy, "build", "-q", "--no-reason", build_dir=build_dir).code == 0
+    with mounted(["-t", "tmpfs", "-o", "size=64m", "tmpfs"], build_dir):  # one build is ~12 MB
+        run = pav(corpus_copy, "build", "-q", "--no-reason", build_dir=build_dir)
+        assert run.code == 0, run.out
         pointer = (build_dir / "current.json").read_bytes()
         filler = build_dir / "filler"
         free = shutil.disk_usage(build_dir).free
@@ -308,9 +309,10 @@ def _group(pgid: int) -> list[int]:
     return found
 
 
-def _wait_for(proc, what: str, timeout: float = 300) -> bool:
-    """Wait until the command has a child of the kind ``what`` ("java": the reasoner's JVM,
-    "worker": a forked python, "start": just started). False when it finished first."""
+def _wait_for(proc, what: str, placed: Path, timeout: float = 300) -> bool:
+    """Wait until the command reaches ``what``: "java", the reasoner's JVM is running;
+    "placed", the new case file is in cases/ and the build runs, before the reasoner;
+    "start", it has just started. False when it finished first."""
     from pav_graph.signals import descendants
 
     deadline = time.monotonic() + timeout
@@ -320,9 +322,10 @@ def _wait_for(proc, what: str, timeout: float = 300) -> bool:
         if what == "start":
             time.sleep(0.3)
             return True
-        kids = [_comm(p) for p in descendants(proc.pid)]
-        if (what == "java" and "java" in kids) or (what == "worker" and kids and
-                                                    "java" not in kids):
+        if what == "placed":
+            if placed.exists():
+                return True
+        elif "java" in [_comm(p) for p in descendants(proc.pid)]:
             return True
         time.sleep(0.02)
     raise AssertionError(f"no {what} child appeared in {timeout} s")
@@ -330,7 +333,7 @@ def _wait_for(proc, what: str, timeout: float = 300) -> bool:
 
 STOPS = [  # signal, when, exit code
     (signal.SIGTERM, "start", 143),
-    (signal.SIGTERM, "worker", 143),
+    (signal.SIGTERM, "placed", 143),
     (signal.SIGTERM, "java", 143),
     (signal.SIGINT, "java", 130),
     (signal.SIGHUP, "java", 129),
@@ -347,10 +350,12 @@ def test_a_stopped_case_add_restores_and_leaves_no_process(built_corpus, tmp_pat
     incoming = tmp_path / f"{cid}.yaml"
     incoming.write_bytes(dump({**base_data(), "id": cid}))
     before = tree_hash(corpus)
+    n_cases = len(list((corpus / "cases").glob("*.yaml")))
+    placed = corpus / "cases" / f"{cid}.yaml"
     proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), "case",
                              "add", str(incoming)], env=_env(build_dir), start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    reached = _wait_for(proc, when)
+    reached = _wait_for(proc, when, placed)
     if reached:
         os.kill(proc.pid, signum)
     out = proc.communicate(timeout=120)[0].decode()
@@ -360,10 +365,11 @@ def test_a_stopped_case_add_restores_and_leaves_no_process(built_corpus, tmp_pat
         os.kill(p, signal.SIGKILL)
     assert not left, f"processes left running: {left}"
     assert "Traceback" not in out and "internal error" not in out, out
-    placed = corpus / "cases" / f"{cid}.yaml"
     if proc.returncode == 0:  # it finished before the signal: the case is in, and built
         assert placed.is_file(), out
+        _usable(build_dir, n_cases + 1)
         placed.unlink()
+        assert pav(corpus, "build", "-q", "--no-reason", build_dir=build_dir).code == 0
     else:
         assert reached
         assert proc.returncode == code, out
@@ -371,7 +377,7 @@ def test_a_stopped_case_add_restores_and_leaves_no_process(built_corpus, tmp_pat
             {143: "terminated", 130: "interrupted", 129: "hung up"}[code]), out
         assert not placed.exists(), "the new case was left in cases/"
     assert tree_hash(corpus) == before
-    _usable(build_dir, len(list((corpus / "cases").glob("*.yaml"))))
+    _usable(build_dir, n_cases)
     assert pav(corpus, "validate").code == 0
 
 
