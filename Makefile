@@ -24,7 +24,7 @@ site: install
 # libicu-dev (for PyICU), the four-engine parity and push tests Virtuoso 7 (the tests start
 # their own server on loopback; the package's service is not used). As root we install them
 # (CI runs as root); elsewhere those tests are skipped with a reason.
-APT_TEST_DEPS := chromium tmux libicu-dev pkg-config virtuoso-opensource-7
+APT_TEST_DEPS := chromium fonts-liberation tmux libicu-dev pkg-config virtuoso-opensource-7
 test-deps: install
 	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null || ! dpkg -s libicu-dev >/dev/null 2>&1 \
 	    || ! command -v virtuoso-t >/dev/null; then \

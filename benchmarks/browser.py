@@ -2,9 +2,9 @@
 
 The page is made of the site's own pieces — ``pav_graph/site/static/site.js`` and ``graph.js``
 with the vis-network that pyvis ships — and one graph in the JSON shape the site embeds
-(nodes with precomputed positions, kinds, labels and tooltips; edges with kinds). The site
-itself aggregates its corpus graph beyond 400 nodes, so larger graphs are synthetic here; they
-measure the drawing engine at the sizes a large corpus would need. Timed: from navigation until
+(nodes with precomputed positions, kinds, labels and tooltips; edges with kinds). The site's
+own graphs draw at most a few hundred nodes, so larger graphs are synthetic here; they measure
+the headroom of the drawing engine. Timed: from navigation until
 ``window.pgGraphs[0].ready`` (vis-network has drawn and fitted the graph; physics is off, so the
 picture is then stable), the median of 3 loads.
 """
@@ -20,27 +20,35 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-KINDS = [("case", "dot", "#1f4e79"), ("pattern", "diamond", "#c0392b"),
-         ("risk-factor", "triangle", "#d35400"), ("source", "square", "#6b6b6b")]
+KINDS = ["case", "pattern", "risk-factor", "source"]
 
 
 def graph_data(n_nodes: int, seed: int = 9) -> dict:
-    """A graph shaped like the site's corpus graph: cases linked to concepts and sources."""
+    """A graph in the shape the site embeds: cases linked to concepts and sources."""
+    from pav_graph.site.graphs import layout
+    from pav_graph.site.graphs.shapes import EDGE_STYLE, KIND_STYLE, svg_inner
+
     rng = random.Random(seed)
     nodes, edges = [], []
     n_cases = max(1, n_nodes * 2 // 3)
     for i in range(n_nodes):
-        kind = "case" if i < n_cases else rng.choice(KINDS[1:])[0]
+        kind = "case" if i < n_cases else rng.choice(KINDS[1:])
         label = f"{kind} {i}"
-        nodes.append({"id": f"{kind}:{i}", "kind": kind, "size": 10, "x": rng.uniform(-3000, 3000),
-                      "y": rng.uniform(-3000, 3000), "label": {"nl": label, "en": label},
+        nodes.append({"id": f"{kind}:{i}", "kind": kind, "size": 10, "font": 12,
+                      "x": rng.uniform(-3000, 3000), "y": rng.uniform(-3000, 3000),
+                      "label": {"nl": label, "en": label}, "name": {"nl": label, "en": label},
                       "tip": {"nl": label, "en": label}, "url": ""})
     others = nodes[n_cases:] or nodes
     for case in nodes[:n_cases]:
         for other in rng.sample(others, min(3, len(others))):
             edges.append({"from": case["id"], "to": other["id"], "kind": "linked"})
-    styles = [{"kind": k, "shape": s, "color": c} for k, s, c in KINDS]
-    return {"nodes": nodes, "edges": edges, "styles": styles}
+    styles = [{"kind": k, "color": KIND_STYLE[k]["color"], "shape": KIND_STYLE[k]["shape"],
+               "svg": svg_inner(k), "svg_selected": svg_inner(k, True)} for k in KINDS]
+    return {"name": {"nl": "benchmark", "en": "benchmark"}, "nodes": nodes, "edges": edges,
+            "groups": [], "styles": styles, "edge_styles": {"linked": EDGE_STYLE["linked"]},
+            "font_face": layout.FONT_FACE, "draw_threshold": layout.DRAW_THRESHOLD,
+            "title_font": layout.TITLE_FONT, "group_pad": layout.GROUP_PAD,
+            "bounds": [-3100, -3100, 3100, 3100], "fit_margin": layout.FIT_MARGIN}
 
 
 def write_page(directory: Path, n_nodes: int) -> Path:

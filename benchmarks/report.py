@@ -288,8 +288,9 @@ def markdown(results: dict, plot_name: str) -> str:
               "(`window.pgGraphs[0].ready`), with the site's own graph.js, median of 3:", "",
               "| nodes | seconds |", "|---:|---:|"]
         L += [f"| {int(n):,} | {fmt(s)} |" for n, s in b.items()]
-        L += ["", "The site aggregates its corpus graph beyond 400 nodes, so a page never draws",
-              "more than that; 1,000 and 5,000 show the headroom of the drawing engine.", ""]
+        L += ["", "The site's graphs draw at most a few hundred nodes (the pattern map: the",
+              "patterns and risk factors, at most 150; a case or a concept with its",
+              "neighbours); 1,000 and 5,000 show the headroom of the drawing engine.", ""]
     else:
         L += [f"Not measured: {b}", ""]
     from benchmarks.load import section

@@ -191,48 +191,6 @@ def site_data(store, project):
     return load_site_data(store, load_sources(project, Problems()))
 
 
-def test_corpus_graph_aggregates_a_large_corpus(site_data):
-    from pav_graph.site import graphs
-
-    data = site_data
-    full = graphs.corpus_graph(data)
-    assert not full["aggregated"] and len(full["nodes"]) == full["total"]
-    small = graphs.corpus_graph(data, limit=60)
-    kinds = {n["kind"] for n in small["nodes"]}
-    assert small["aggregated"] and small["total"] == full["total"]
-    assert kinds <= {"case", "source", "pattern", "risk-factor"}
-    assert sum(n["kind"] == "case" for n in small["nodes"]) == len(data.cases)
-    assert len(small["nodes"]) < len(full["nodes"])
-
-
-def test_aggregated_corpus_graph_places_cases_by_their_hubs(site_data):
-    """hub_layout (linear in the cases): deterministic, every node placed, and each case within
-    canvas_scale / HUB_SPREAD of the mean of its concepts and sources (0.2 px for rounding to 0.1 px)."""
-    import math
-
-    from pav_graph.site import graphs
-
-    data = site_data
-    small = graphs.corpus_graph(data, limit=60)
-    assert small == graphs.corpus_graph(data, limit=60)
-    pos = {n["id"]: (n["x"], n["y"]) for n in small["nodes"]}
-    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
-    hubs = {n["id"] for n in small["nodes"] if n["kind"] != "case"}
-    spread = graphs.canvas_scale(len(pos)) / graphs.HUB_SPREAD + 0.2
-    placed = 0
-    neighbours: dict[str, list[str]] = {}
-    for e in small["edges"]:
-        for a, b in ((e["from"], e["to"]), (e["to"], e["from"])):
-            if a not in hubs and b in hubs:
-                neighbours.setdefault(a, []).append(b)
-    for case, linked in neighbours.items():
-        mx = sum(pos[h][0] for h in linked) / len(linked)
-        my = sum(pos[h][1] for h in linked) / len(linked)
-        assert math.dist(pos[case], (mx, my)) <= spread, case
-        placed += 1
-    assert placed == len(data.cases)
-
-
 def test_similar_cases_rank_as_a_full_sort_would(site_data):
     """The site's similar cases (heap of the top five) equal sorting every candidate by
     (shared concepts, Jaccard overlap, id), the definition."""
@@ -375,29 +333,6 @@ def test_every_page_loads_from_disk_without_errors(site, page):
     assert len(pages) > 300
 
 
-@browser
-def test_corpus_graph_draws_all_nodes(site, page, corpus, built):
-    # expected nodes, from the corpus model: every case, every concept a case links to (finding,
-    # role, relation type, intervention, event type), every composite pattern the reasoner
-    # matched, every source a case cites
-    concepts = set().union(*(c.linked_concepts() for c in corpus.cases.values()))
-    concepts |= {p for p, cases in built.manifest["pattern_matches"].items() if cases}
-    sources = set().union(*(set(c.sources) for c in corpus.cases.values()))
-    expected = len(corpus.cases) + len(concepts) + len(sources)
-    page.goto(url(site / "graph.html"))
-    wait_graph(page)
-    assert page.locator("#corpus canvas").count() == 1
-    count = page.evaluate("window.pgGraphs[0].network.body.data.nodes.length")
-    assert count == expected
-    visible = page.evaluate("window.pgGraphs[0].nodes.get({filter: n => !n.hidden}).length")
-    assert visible == expected
-    # unticking the cases hides exactly the cases
-    page.locator('input[data-kind="case"]').uncheck()
-    visible = page.evaluate("window.pgGraphs[0].nodes.get({filter: n => !n.hidden}).length")
-    assert visible == expected - len(corpus.cases)
-    assert page.watch.problems == []
-
-
 def _click_node(page, prefix: str) -> str:
     """Click the first node with id ``prefix...`` that is on top at its own position."""
     page.locator(".graph").first.scroll_into_view_if_needed()
@@ -418,12 +353,14 @@ def _click_node(page, prefix: str) -> str:
 
 @browser
 def test_clicking_a_node_opens_its_page(site, page):
-    page.goto(url(site / "graph.html"))
+    # case and concept graphs open a node's page (the graph page opens it in its panel:
+    # tests/test_site_graphs.py)
+    page.goto(url(site / "concepts" / "rolonduidelijkheid.html"))
     wait_graph(page)
     node = _click_node(page, "case:")
     page.wait_for_url(re.compile(r"/cases/.*\.html$"))
     assert page.url.endswith(f"/cases/{node.split(':', 1)[1]}.html")
-    wait_graph(page)  # the case page's own ego graph: click one of its concepts
+    wait_graph(page)  # the case page's own graph: click one of its concepts
     node = _click_node(page, "concept:")
     page.wait_for_url(re.compile(r"/concepts/.*\.html$"))
     assert page.url.endswith(f"/concepts/{node.split(':', 1)[1]}.html")

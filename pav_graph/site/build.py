@@ -243,9 +243,13 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
             **common, **ctx, root=root, title=title, graphs=graphs_on_page, path=path)
 
     corpus = graphs.corpus_graph(data)
+    relations = graphs.relation_index(data)
+    roles = graphs.role_map(data, relations)
     render("index.html", "index.html", {"nl": "Casussen", "en": "Cases"}, **_home(data))
-    render("graph.html", "graph.html", {"nl": "De hele graaf", "en": "The whole graph"}, True,
-           graph=corpus)
+    render("graph.html", "graph.html", {"nl": "Patronen over de casussen heen",
+                                        "en": "Patterns across the cases"}, True,
+           graph=corpus, roles_graph=roles,
+           panel=graphs.panel_data(data, corpus, roles, relations))
     grouped = {}
     for c in sorted(data.concepts.values(), key=lambda c: c["label"]["nl"].casefold()):
         grouped.setdefault(c["kind"], []).append(c)
@@ -262,10 +266,11 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
                      "en": "The case with its concepts, sources and similar cases."}
     for cid, case in data.cases.items():
         ego = graphs.case_ego(data, cid)
+        views = graphs.case_views(data, cid, ego)
         snippet = embed.iframe_snippet(f"{base_url or '../'}embed/cases/{cid}.html",
                                        case["label"]["nl"])
         render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
-               graph=ego, finding_kinds=FINDING_KINDS,
+               graph=ego, views=views, finding_kinds=FINDING_KINDS,
                period=period_text(case["start"], case["end"]), embed_snippet=snippet,
                citations=citation.page_data(case, data.sources))
         record = downloads.case_record(case, data.concepts, base_url)
@@ -275,15 +280,19 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         render(f"embed/cases/{cid}.html", "embed.html", case["label"], True, graph=ego, gid="ego",
                caption=embed_caption, inline=None,
                page_url=f"{base_url or '../../'}cases/{cid}.html")
-    corpus_caption = {"nl": "Casussen, de begrippen waaraan ze gekoppeld zijn en hun bronnen.",
-                      "en": "Cases, the concepts they are linked to, and their sources."}
+    corpus_caption = {"nl": "Patronen en risicofactoren: grootte naar het aantal casussen, lijnen "
+                            "naar hoe vaak ze samen voorkomen.",
+                      "en": "Patterns and risk factors: size by the number of cases, lines by how "
+                            "often they occur together."}
     for name, inlined in (("graph.html", None), ("graph-standalone.html", inline)):
-        render(f"embed/{name}", "embed.html", {"nl": "De hele graaf", "en": "The whole graph"},
+        render(f"embed/{name}", "embed.html", {"nl": "Patronen over de casussen heen",
+                                               "en": "Patterns across the cases"},
                True, graph=corpus, gid="corpus", caption=corpus_caption, inline=inlined,
                page_url=f"{base_url or '../'}graph.html")
     for cid, c in data.concepts.items():
+        cgraph = graphs.concept_ego(data, cid)
         render(f"concepts/{cid}.html", "concept.html", c["label"], True, c=c,
-               graph=graphs.concept_ego(data, cid))
+               graph=cgraph, views=graphs.concept_views(cgraph))
     for sid, s in data.sources.items():
         render(f"sources/{sid}.html", "source.html", {"nl": s["title"] or sid, "en": s["title"] or sid},
                s=s, blocks=private_blocks(context_blocks(s), s["redactions"]),
@@ -312,7 +321,7 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         shutil.rmtree(tmp, ignore_errors=True)
     return SiteResult(outdir, sum(p.endswith(".html") for p in pages), time.perf_counter() - t0,
                       len(corpus["nodes"]),
-                      corpus["aggregated"])
+                      corpus["shown"] < corpus["total"])
 
 
 def _source_models(project: Project) -> dict:
