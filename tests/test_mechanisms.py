@@ -327,8 +327,12 @@ def test_explain_without_pattern_shows_the_mechanisms_of_a_case(runner, cli):
 
 
 def test_explain_with_a_pattern_still_explains_the_pattern(runner, cli):
+    result = runner.invoke(cli, ["--corpus", str(ROOT), "explain", "maastricht-2025", "poppetjescarrousel"])
+    assert result.exit_code == 0 and "maastricht-2025 matches poppetjescarrousel" in result.output
+    # since the review (issue 15) the escalation spiral rests on claims that do not count
+    # (essay-2025 54-56 is general), so Maastricht only possibly matches it
     result = runner.invoke(cli, ["--corpus", str(ROOT), "explain", "maastricht-2025", "escalatiespiraal"])
-    assert result.exit_code == 0 and "maastricht-2025 matches escalatiespiraal" in result.output
+    assert result.exit_code == 0 and "maastricht-2025 possibly matches" in result.output
 
 
 def test_explain_an_unknown_case(runner, cli):
