@@ -439,3 +439,46 @@ def test_markup_in_the_data_stays_text_in_the_panel(corpus_copy, tmp_path, monke
     assert label.replace("\n", " ").startswith("<script>")
     assert watch.problems == []
     context.close()
+
+
+@browser
+def test_graph_texts_are_in_the_language_of_the_view(site, page):
+    """One language per view also where the page-wide language test does not look: the side
+    panel of every node of both corpus views, the node lists under the case graphs (closed
+    until opened), the labels and tooltips drawn on the canvas."""
+    from pav_graph.langcheck import guess
+    from tests.test_site_language import TEXTS_JS, problems_of
+
+    failures: list[str] = []
+    opened = 0
+    for view in ("nl", "en"):
+        other = "en" if view == "nl" else "nl"
+        page.goto(url(site / "index.html"))
+        page.evaluate(f"localStorage.setItem('pav-graph-lang', '{view}')")
+        page.goto(url(site / "graph.html"))
+        sitekit_wait(page)
+        for gview in ("patterns", "roles"):
+            page.click(f"#tab-{gview}")
+            sitekit_wait(page)
+            buttons = page.locator(f"#{gview}-list button[data-node]")
+            for i in range(buttons.count()):
+                buttons.nth(i).click()
+                opened += 1
+                failures += [f"graph.html {gview} panel ({view}): {p}"
+                             for p in problems_of(page.evaluate(TEXTS_JS), view)]
+        drawn = page.evaluate("""() => window.pgGraphs.flatMap(g => g.nodes.get().map(
+            n => [n.label || '', n.title ? n.title.textContent : '']))""")
+        failures += [f"graph.html canvas ({view}): {text[:100]}" for pair in drawn
+                     for text in pair if guess(text) == other]
+        for case in ("maastricht-2025", "tilburg-2018"):
+            page.goto(url(site / "cases" / f"{case}.html"))
+            sitekit_wait(page)
+            for tab in ("ego", "actors"):
+                if page.locator(f"#tab-{tab}").count():
+                    page.click(f"#tab-{tab}")
+                page.locator(f"#view-{tab} .node-list summary").click()
+            failures += [f"{case} node lists ({view}): {p}"
+                         for p in problems_of(page.evaluate(TEXTS_JS), view)]
+    assert opened > 150
+    assert failures == [], failures[:15]
+    assert page.watch.problems == []
