@@ -16,6 +16,7 @@ import copy
 import datetime
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,12 @@ CASE_SCHEMA_REF = "../ontology/case.schema.json"
 
 
 class EditError(Exception):
-    """An edit that cannot be made to this file (message names the place and the fix)."""
+    """An edit that cannot be made to this file (message names the place and the fix);
+    ``line``/``column`` (1-based) when the place is a position in the file."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 def slug(text: str) -> str:
@@ -196,7 +202,24 @@ def _rt():
 
 
 def parse(text: str) -> CommentedMap:
-    doc = _rt().load(io.StringIO(text))
+    """The round-trip document of ``text``; a file that is not YAML (or not YAML pav-graph
+    reads) is an EditError at its place, with the same words ``validate`` uses."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        doc = _rt().load(io.StringIO(text))
+    except Exception as exc:  # noqa: BLE001 -- ruamel's constructor raises what it meets
+        # (AttributeError for a `!!pairs` key, IndexError for an empty `!!int`): all of them
+        # mean "this text cannot be edited as YAML", never an internal error
+        try:
+            yamlio.loads(text)
+        except yamlio.YamlError as err:
+            raise EditError(f"{err.message} — {err.fix}", err.line, err.column) from None
+        mark = getattr(exc, "problem_mark", None) if isinstance(exc, MarkedYAMLError) else None
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise EditError(f"the file cannot be read as YAML: {problem} — fix it by hand, then "
+                        "check it with `pav-graph case validate`",
+                        mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
     if not isinstance(doc, CommentedMap):
         raise EditError("the file is not a YAML mapping (expected `id:`, `label:` ...)")
     return doc
@@ -301,7 +324,8 @@ def _append_text(text: str, doc: CommentedMap, seq_path: tuple, item: Any) -> st
         item.fa.set_flow_style()  # match the style of the items before it
     elif isinstance(item, CommentedMap) and isinstance(last, CommentedMap):
         before, new_ev = last.get("evidence"), item.get("evidence")
-        if before and new_ev and isinstance(before[-1], CommentedMap) and before[-1].fa.flow_style():
+        if (isinstance(before, list) and before and new_ev and isinstance(before[-1], CommentedMap)
+                and before[-1].fa.flow_style()):
             for ev in new_ev:
                 ev.fa.set_flow_style()
     lines[end:end] = _render_item(item, dash_col)
@@ -317,6 +341,9 @@ def append(text: str, seq_path: tuple, item: Any) -> str:
     for key in seq_path[:-1]:
         target = target[key]
     target.setdefault(seq_path[-1], [])
+    if not isinstance(target[seq_path[-1]], (list, type(None))):
+        raise EditError(f"`{seq_path[-1]}` is not a list — make it one (`{seq_path[-1]}:` with "
+                        "items `- ...` under it) and run the command again")
     if target[seq_path[-1]] is None:
         target[seq_path[-1]] = []
     target[seq_path[-1]].append(_plain(item))
@@ -324,8 +351,8 @@ def append(text: str, seq_path: tuple, item: Any) -> str:
         new_text = _append_text(text, doc, seq_path, copy.deepcopy(item))
         if _plain(parse(new_text)) == expected:
             return new_text
-    except (EditError, IndexError, KeyError, ValueError):
-        pass
+    except (EditError, IndexError, KeyError, ValueError, TypeError, AttributeError):
+        pass  # a shape the text insertion does not know: the round-trip dump below
     # fall back to ruamel's round-trip dump of the whole document
     node = doc
     for key in seq_path[:-1]:
@@ -342,6 +369,15 @@ def append(text: str, seq_path: tuple, item: Any) -> str:
 
 
 def _plain(node: Any) -> Any:
+    """``node`` as plain, comparable data: the check that a text edit changed nothing else
+    compares these (ruamel's tagged scalars have no equality, NaN is not equal to itself;
+    either would send a good edit to the whole-file fallback)."""
+    from ruamel.yaml.comments import TaggedScalar
+
+    if isinstance(node, TaggedScalar):
+        return ("tagged", str(getattr(node.tag, "value", node.tag)), str(node.value))
+    if isinstance(node, float) and math.isnan(node):
+        return ("nan",)
     if isinstance(node, dict):
         return {str(k): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
@@ -357,7 +393,11 @@ def _plain(node: Any) -> Any:
 def add_finding(text: str, concept: str, evidence: CommentedMap, note: str | None = None) -> str:
     """Append evidence to the finding for ``concept``, or a new finding when there is none."""
     doc = parse(text)
-    for i, finding in enumerate(doc.get("findings") or []):
+    findings = doc.get("findings") or []
+    if not isinstance(findings, list):
+        raise EditError("`findings` is not a list — make it one (`findings:` with items `- ...` "
+                        "under it) and run the command again")
+    for i, finding in enumerate(findings):
         if isinstance(finding, dict) and finding.get("concept") == concept:
             if note and finding.get("note") and finding.get("note") != note:
                 raise EditError(f"finding {i + 1} ({concept}) already has a note; edit it by hand")

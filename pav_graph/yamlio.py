@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.nodes import ScalarNode
 
 try:  # the C loader is present in every PyYAML wheel; fall back for exotic builds
     from yaml import CSafeLoader as _Loader
@@ -319,9 +321,38 @@ def _refuse_aliases(data: Any) -> None:
                          for child in (node.values() if isinstance(node, dict) else node))
 
 
+class _LenientRoundTripConstructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, except that a typed scalar it cannot build -- an
+    impossible date (2023-02-30), a bad time or zone, 5,000 digits, ``!!int abc``, an empty
+    ``!!int``, ``!!bool
+    maybe``, bad base64 -- stays the text written, as it does in the strict loader. An edit
+    command (``case add-finding``, ``qualify``, ``remove-item`` ...) then leaves that value
+    alone, and validation reports it with its place, instead of the edit failing with
+    "internal error: ValueError: day is out of range for month"."""
+
+
+def _or_text(construct: Any) -> Any:
+    def construct_or_text(self: RoundTripConstructor, node: Any, *args: Any) -> Any:
+        try:
+            return construct(self, node, *args)
+        except (ValueError, KeyError, IndexError, OverflowError, ConstructorError):
+            if not isinstance(node, ScalarNode):
+                raise
+            return self.construct_scalar(node)
+    return construct_or_text
+
+
+for _typed in ("timestamp", "int", "float", "bool", "binary"):
+    _tag_name = f"tag:yaml.org,2002:{_typed}"
+    _LenientRoundTripConstructor.add_constructor(
+        _tag_name, _or_text(RoundTripConstructor.yaml_constructors[_tag_name]))
+
+
 def roundtrip_yaml() -> YAML:
-    """A ruamel.yaml instance that keeps comments, order and quoting."""
+    """A ruamel.yaml instance that keeps comments, order and quoting (and the text of typed
+    scalars it cannot build, see :class:`_LenientRoundTripConstructor`)."""
     rt = YAML(typ="rt")
+    rt.Constructor = _LenientRoundTripConstructor
     rt.preserve_quotes = True
     rt.width = 100
     rt.indent(mapping=2, sequence=4, offset=2)

@@ -71,7 +71,8 @@ def edit_case(project: Project, path: Path, change: Callable[[str], str],
         try:
             after = change(before)
         except casefile.EditError as exc:
-            raise ContribError(f"{path}: {exc}", None if " — " in str(exc) or "by hand" in str(exc)
+            place = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
+            raise ContribError(f"{place}: {exc}", None if " — " in str(exc) or "by hand" in str(exc)
                                else "edit the file by hand (docs/case-format.md)") from None
         old = {(p.message, p.path) for p in validate_case_text(project, vocab, before, path).errors}
         new = [p for p in validate_case_text(project, vocab, after, path).errors

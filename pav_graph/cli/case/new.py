@@ -266,11 +266,11 @@ def _todo(project: Project, vocab, path: Path, text: str) -> None:
 
 def explain(problems, path: Path, text: str):
     """Give drafts' typical gaps a concrete fix: the command that fills them in."""
-    import yaml
+    from pav_graph import yamlio
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    try:  # the strict loader: a draft may hold what the problems above are about (2023-02-30)
+        data = yamlio.loads(text)
+    except yamlio.YamlError:
         data = {}
     import re
 
