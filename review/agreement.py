@@ -4,6 +4,7 @@ Two steps, with a second coder in between who sees only the annotation guide, th
 the file this script writes:
 
     python review/agreement.py sample --n 80 --seed 2026 OUT.csv
+        [--exclude EARLIER.csv] [--every-hedge-and-denial]
         a random sample of the corpus's claims (findings, relations, interventions, events),
         stratified by source, with what a coder needs to judge each one: the case, the kind of
         claim, the concept and its definition (or the relation's two actors), and the quotes
@@ -138,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     p.add_argument("--n", type=int, default=80)
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--exclude", type=Path, action="append", default=[],
+                   help="an earlier sample: its claims are not drawn again")
+    p.add_argument("--every-hedge-and-denial", action="store_true",
+                   help="take every hedged or denied claim, then fill up to --n at random (a "
+                        "random sample of a corpus with few of them leaves stance without "
+                        "variation, and its alpha undefined)")
     r = sub.add_parser("report")
     r.add_argument("coded", type=Path)
     r.add_argument("--sample", type=Path, required=True)
@@ -148,7 +155,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the corpus has {len(problems.errors)} problem(s): run pav-graph validate", file=sys.stderr)
         return 1
     if args.cmd == "sample":
-        rows = sample(claims(corpus), args.n, args.seed)
+        pool = claims(corpus)
+        done = {(r["case"], r["claim"]) for path in args.exclude
+                for r in csv.DictReader(path.open(encoding="utf-8"))}
+        pool = [r for r in pool if (r["case"], r["claim"]) not in done]
+        fixed = [r for r in pool if r["stance"] != "states"] if args.every_hedge_and_denial else []
+        rest = [r for r in pool if r not in fixed]
+        rows = fixed + sample(rest, args.n - len(fixed), args.seed)
+        random.Random(args.seed).shuffle(rows)
         with args.out.open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=SAMPLE_COLUMNS, extrasaction="ignore")
             writer.writeheader()

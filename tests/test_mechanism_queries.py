@@ -95,8 +95,9 @@ def test_a_rejected_link_is_not_a_link_of_the_case(store):
     pairs = {(r["cause"], r["effect"]) for r in rows}
     # betrekkingen-2004 387-389: the unsafe organisation "leidt volgens hen tot een parafencultuur"
     assert ("onveilige-organisatie", "parafencultuur-en-schaduwdossiers") in pairs
-    # betrekkingen-2004 375: "Een topambtenaar is open als hij of zij zich veilig voelt"
-    assert ("kernelement-veiligheid", "kernelement-openheid") in pairs
+    # betrekkingen-2004 375: "Een topambtenaar is open als hij of zij zich veilig voelt" -- a
+    # condition, read as a cause by us (latent since the second coder's round): not counted
+    assert ("kernelement-veiligheid", "kernelement-openheid") not in pairs
     # betrekkingen-2004 549-551: Amsterdam's respondents reject the entrepreneurship risk that
     # the literature (210-212) states in general: not shown by this case
     assert ("ambtelijk-ondernemerschap", "integriteitsrisico-topambtenaar") not in pairs

@@ -115,6 +115,16 @@ def agreement(corpus: Corpus, coded: list[dict], key: dict[str, str]) -> dict[st
         result[field] = {"n": len(pairs),
                          "observed": sum(x == y for x, y in pairs) / len(pairs) if pairs else None,
                          "kappa": cohen_kappa(first, second), "alpha": krippendorff_alpha(first, second)}
+    # `level` compares literally, but the files write a link said of named cases as
+    # `level: general` + `cases:`, while the instructions ask the coder for those cases' level:
+    # `scope` compares what both mean -- general, a level of government, or named cases
+    pairs = [("cases" if links[key[r["item"]]].cases else links[key[r["item"]]].level,
+              "cases" if r.get("cases", "").strip() else r["level"].strip()) for r in coded
+             if r.get("level", "").strip() and key.get(r["item"]) in links]
+    first, second = [p[0] for p in pairs], [p[1] for p in pairs]
+    result["scope"] = {"n": len(pairs),
+                       "observed": sum(x == y for x, y in pairs) / len(pairs) if pairs else None,
+                       "kappa": cohen_kappa(first, second), "alpha": krippendorff_alpha(first, second)}
     return result
 
 
