@@ -37,7 +37,7 @@ from pav_graph.load import load_corpus
 from pav_graph.model import claim_concept
 from pav_graph.project import Project
 
-SAMPLE_COLUMNS = ["sample_id", "case", "kind", "claim", "concept", "concept_label",
+SAMPLE_COLUMNS = ["sample_id", "case", "kind", "claim", "concept", "concept_kind", "concept_label",
                   "concept_definition", "detail", "quotes"]
 CODED_COLUMNS = ["sample_id", "of_case", "stance", "basis", "voice", "comment"]
 QUALIFIERS = {"stance": STANCES, "basis": BASES, "voice": VOICES}
@@ -62,6 +62,7 @@ def claims(corpus) -> list[dict]:
             quotes = " || ".join(f"[{e.source}, {e.locator}] {e.quote}" for e in item.evidence)
             out.append({
                 "case": case.id, "kind": kind, "claim": item.key, "concept": cid or "",
+                "concept_kind": concept.kind if concept else "",
                 "concept_label": concept.label.get("nl", "") if concept else "",
                 "concept_definition": concept.definition.get("nl", "") if concept else "",
                 "detail": detail, "quotes": quotes,
