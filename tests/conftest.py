@@ -89,6 +89,22 @@ def corpus_copy(tmp_path, project_root) -> Path:
     return dest
 
 
+@pytest.fixture()
+def own_build_dir(tmp_path, monkeypatch):
+    """This test builds into its own directory (contributor commands rebuild the graph); a
+    module opts in with ``pytestmark = pytest.mark.usefixtures("own_build_dir")``."""
+    monkeypatch.setenv("PAV_GRAPH_BUILD", str(tmp_path / "build"))
+    monkeypatch.delenv("PAV_GRAPH_CORPUS", raising=False)
+
+
+@pytest.fixture()
+def run(runner, cli, corpus_copy):
+    """``run("case", "add", ...)``: the CLI on a writable copy of the corpus."""
+    def invoke(*args, input=None):
+        return runner.invoke(cli, ["--corpus", str(corpus_copy), *map(str, args)], input=input)
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory, session_build_dir):
     """A real Virtuoso 7 on loopback (tests/virtuoso_server.py), started once per session; its

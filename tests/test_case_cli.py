@@ -10,7 +10,6 @@ een ‘veelkoppig monster’"; lines 12-13 "Kort daarna wordt de samenwerking be
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -20,34 +19,14 @@ import time
 from pathlib import Path
 
 import pytest
+from contribkit import digest
 
-from pav_graph import contrib
+pytestmark = pytest.mark.usefixtures("own_build_dir")
 
 FRAME_LOCK = "Dit heeft geleid tot ‘frame-lock’"
 WANTROUWEN = "Daarmee samenhangend groeit in veel casussen het onderlinge wantrouwen."
 HOUTEN = "In Houten spreekt het Capra-onderzoek over een ‘veelkoppig monster’"
 PAV = [sys.executable, "-m", "pav_graph"]
-
-
-@pytest.fixture(autouse=True)
-def own_build_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("PAV_GRAPH_BUILD", str(tmp_path / "build"))
-    monkeypatch.delenv("PAV_GRAPH_CORPUS", raising=False)
-
-
-@pytest.fixture()
-def run(runner, cli, corpus_copy):
-    def invoke(*args, input=None):
-        return runner.invoke(cli, ["--corpus", str(corpus_copy), *map(str, args)], input=input)
-    return invoke
-
-
-def digest(directory: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != contrib.LOCK_NAME:
-            h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def scripted_new(run, out: Path, *extra):

@@ -7,12 +7,14 @@ The real files are only read; everything that writes works on ``corpus_copy``.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from pathlib import Path
 
 import pytest
+from contribkit import digest
 
-from pav_graph import caseedit, casefile, contrib
+from pav_graph import caseedit, casefile
+
+pytestmark = pytest.mark.usefixtures("own_build_dir")
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_FILES = sorted((ROOT / "cases").glob("*.yaml"))
@@ -20,31 +22,10 @@ FRAME_LOCK = "Dit heeft geleid tot ‘frame-lock’"
 WANTROUWEN = "Daarmee samenhangend groeit in veel casussen het onderlinge wantrouwen."
 
 
-@pytest.fixture(autouse=True)
-def own_build_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("PAV_GRAPH_BUILD", str(tmp_path / "build"))
-    monkeypatch.delenv("PAV_GRAPH_CORPUS", raising=False)
-
-
-@pytest.fixture()
-def run(runner, cli, corpus_copy):
-    def invoke(*args, input=None):
-        return runner.invoke(cli, ["--corpus", str(corpus_copy), *map(str, args)], input=input)
-    return invoke
-
-
 def diff(before: str, after: str) -> list[tuple[str, list[str], list[str]]]:
     a, b = before.split("\n"), after.split("\n")
     return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2
             in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if tag != "equal"]
-
-
-def digest(directory: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != contrib.LOCK_NAME:
-            h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def test_there_are_real_case_files():

@@ -7,7 +7,6 @@ Every PDF and HTML page here is made by the test (tests/pdfmaker.py with reportl
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import textwrap
@@ -15,31 +14,12 @@ from pathlib import Path
 
 import pdfmaker
 import pytest
+from contribkit import digest
 
-from pav_graph import contrib
 from pav_graph.ingest import IngestError, ingest
 from pav_graph.ingest.match import NormalisedIndex
 
-
-@pytest.fixture(autouse=True)
-def own_build_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("PAV_GRAPH_BUILD", str(tmp_path / "build"))
-    monkeypatch.delenv("PAV_GRAPH_CORPUS", raising=False)
-
-
-@pytest.fixture()
-def run(runner, cli, corpus_copy):
-    def invoke(*args, input=None):
-        return runner.invoke(cli, ["--corpus", str(corpus_copy), *map(str, args)], input=input)
-    return invoke
-
-
-def digest(directory: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != contrib.LOCK_NAME:
-            h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+pytestmark = pytest.mark.usefixtures("own_build_dir")
 
 
 def new_case(run, tmp_path: Path, source: str) -> Path:
