@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pav_graph.spreadsheet import original
 from tests import sitekit
 from tests.sitekit import url
 
@@ -64,9 +65,11 @@ def test_case_downloads_hold_every_claim_and_quote_of_the_case_file(site, corpus
         for c in record["claims"]:
             assert c["url"].split("#")[1] in page_ids, (cid, c["url"])
         rows = list(csv.DictReader(io.StringIO(
-            (site / "cases" / f"{cid}.csv").read_text(encoding="utf-8"))))
+            (site / "cases" / f"{cid}.csv").read_text(encoding="utf-8-sig"))))
         assert len(rows) == sum(len(c["evidence"]) for c in record["claims"]), cid
-        assert {r["quote"] for r in rows} == {e["quote"] for c in record["claims"] for e in c["evidence"]}
+        assert {original(r["quote"]) for r in rows} == {
+            e["quote"] for c in record["claims"] for e in c["evidence"]}
+        assert all(r["case"] == cid for r in rows)
         assert all(r["url"].startswith(f"cases/{cid}.html#") for r in rows)
         # the Turtle subgraph: exactly the store's triples about the case's own nodes
         ttl = (site / "cases" / f"{cid}.ttl").read_bytes()
@@ -91,7 +94,8 @@ def test_base_url_makes_permalinks_absolute(hosted):
     html = (hosted / "cases" / "maastricht-2025.html").read_text(encoding="utf-8")
     assert f'data-base-url="{BASE}"' in html
     assert f"{BASE}embed/cases/maastricht-2025.html" in html.replace("&#34;", '"')
-    rows = list(csv.DictReader(io.StringIO((hosted / "cases" / "maastricht-2025.csv").read_text())))
+    rows = list(csv.DictReader(io.StringIO(
+        (hosted / "cases" / "maastricht-2025.csv").read_text(encoding="utf-8-sig"))))
     assert rows and all(r["url"].startswith(f"{BASE}cases/maastricht-2025.html#") for r in rows)
     standalone = (hosted / "embed" / "graph-standalone.html").read_text(encoding="utf-8")
     assert f'data-root="{BASE}"' in standalone
@@ -192,3 +196,24 @@ def test_case_page_embed_snippet_copies_an_iframe(site, chromium):
         assert p.locator(f'a[download][href="maastricht-2025.{ext}"]').count() == 1
     assert watch.problems == []
     context.close()
+
+
+def test_a_case_download_csv_runs_no_formula():
+    """The per-case CSV is for spreadsheets: a quote or label a contributor wrote as a formula
+    shows as text (a ' in front), and the exact text comes back with spreadsheet.original."""
+    from pav_graph.site.downloads import CSV_COLUMNS, record_csv
+    from pav_graph.spreadsheet import original
+
+    evil = '=HYPERLINK("http://example.org/x","klik")'
+    claim = {"id": "finding-x", "kind": "finding", "concept": "x", "label": {"nl": "@SUM(1)"},
+             "concept_label": {"nl": "-2+3+cmd|' /C calc'!A0"}, "stance": "states",
+             "basis": "manifest", "voice": "author", "counts": True, "attributed_to": None,
+             "evidence": [{"id": "q", "quote": evil, "source": "s", "first_line": 1,
+                           "last_line": 2, "page": None, "url": "cases/c.html#q"}]}
+    data = record_csv({"id": "c", "claims": [claim]})
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == CSV_COLUMNS
+    for key, text in (("quote", evil), ("label_nl", "@SUM(1)"),
+                      ("concept_label_nl", "-2+3+cmd|' /C calc'!A0")):
+        assert rows[0][key].startswith("'") and original(rows[0][key]) == text

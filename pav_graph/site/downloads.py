@@ -11,8 +11,6 @@ or absolute when the site is written with ``--base-url``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 
@@ -94,15 +92,17 @@ def record_json(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
-def record_csv(record: dict) -> str:
-    """One row per quote (a claim with two quotes has two rows)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+def record_csv(record: dict) -> bytes:
+    """One row per quote (a claim with two quotes has two rows), for spreadsheets: every cell
+    neutralised against formulas, UTF-8 with a byte-order mark (:mod:`pav_graph.spreadsheet`;
+    the quotes come from contributors' case files)."""
+    from pav_graph.spreadsheet import csv_bytes
+
+    rows = []
     for c in record["claims"]:
         label, clabel, att = c["label"] or {}, c["concept_label"] or {}, c["attributed_to"] or {}
         for ev in c["evidence"]:
-            writer.writerow({
+            row = {
                 "case": record["id"], "claim": c["id"], "kind": c["kind"], "concept": c["concept"],
                 "concept_label_nl": clabel.get("nl"), "concept_label_en": clabel.get("en"),
                 "label_nl": label.get("nl"), "label_en": label.get("en"), "stance": c["stance"],
@@ -110,8 +110,9 @@ def record_csv(record: dict) -> str:
                 "attributed_to_nl": att.get("nl"), "attributed_to_en": att.get("en"),
                 "quote_id": ev["id"], "quote": ev["quote"], "source": ev["source"],
                 "first_line": ev["first_line"], "last_line": ev["last_line"], "page": ev["page"],
-                "url": ev["url"]})
-    return out.getvalue()
+                "url": ev["url"]}
+            rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+    return csv_bytes(CSV_COLUMNS, rows)
 
 
 def case_subgraphs(store: ox.Store, case_ids) -> dict[str, bytes]:
