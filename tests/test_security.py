@@ -669,6 +669,18 @@ def test_csv_export_neutralises_formulas(markup, tmp_path):
         found |= {c for row in _assert_spreadsheet_safe(table.read_bytes()) for c in row}
     assert set(FORMULAS) <= found  # every quote is there, exactly, once the mark is dropped
     assert {FORMULAS[0], FORMULAS[2]} <= found  # the event label, the organisation name
+    # and as a researcher reads it: pandas, every cell a string, none a formula, exact text back
+    import pandas as pd
+
+    from pav_graph.spreadsheet import original
+
+    seen: set[str] = set()
+    for table in sorted(out.glob("*.csv")):
+        frame = pd.read_csv(table, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        cells = [c for column in frame.columns for c in frame[column]]
+        assert not [c for c in cells if _formula_like(c)], table.name
+        seen |= {original(c) for c in cells}
+    assert set(FORMULAS) <= seen
 
 
 @pytest.mark.parametrize("args", [
