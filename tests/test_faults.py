@@ -370,6 +370,10 @@ def test_a_stopped_case_add_restores_and_leaves_no_process(built_corpus, tmp_pat
         _usable(build_dir, n_cases + 1)
         placed.unlink()
         assert pav(corpus, "build", "-q", "--no-reason", build_dir=build_dir).code == 0
+        # the file is placed before the build, so those two stops are always reached; a build
+        # that never starts the reasoner makes the "java" stop a visible skip, not a pass
+        assert when == "java" and not reached, f"the {when} stop was reached but not acted on"
+        pytest.skip("case add finished without starting HermiT's java: nothing to stop there")
     else:
         assert reached
         assert proc.returncode == code, out
