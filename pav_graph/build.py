@@ -4,6 +4,10 @@ Each build goes into its own directory ``build/builds/<digest>/`` (graph.nt, sto
 manifest.json); ``build/current.json`` is replaced atomically at the end to point at it. A build
 that is killed halfway therefore leaves the previous one in use, and a second build of the same
 inputs (same digest) is skipped: the cache key covers every input file and the package code.
+
+A full build streams the case files (:func:`_build_full`); ``graph.nt`` is laid out in parts
+(:mod:`pav_graph.graphparts`) and ``parts.json`` says where each case's part lies, so that the
+next build can replace only the cases that changed (:mod:`pav_graph.incremental`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,11 +25,10 @@ import pyoxigraph as ox
 import pav_graph
 from pav_graph import rdf
 from pav_graph.atomic import write_text
-from pav_graph.load import load_corpus
-from pav_graph.model import Corpus
-from pav_graph.patterns import explain
 from pav_graph.problems import Problems
 from pav_graph.project import Project
+from pav_graph.shacl import SHACL_CACHE, ShaclJob, run_shacl, shacl_view, split_by_case, start_shacl  # noqa: F401
+from pav_graph.shacl import shacl_lines as _shacl_lines  # noqa: F401  (moved; kept for callers)
 
 CURRENT = "current.json"
 
@@ -45,7 +48,6 @@ class BuildResult:
     digest: str
     manifest: dict
     skipped: bool = False
-    corpus: Corpus | None = field(default=None, repr=False)
 
 
 DIGEST_CACHE = "digest.json"
@@ -114,62 +116,6 @@ def is_current(project: Project) -> bool:
     return path is not None and path.name == digest_inputs(project)
 
 
-def inferred_triples(corpus: Corpus, matches: dict[str, list[str]]) -> list[ox.Triple]:
-    """Materialise the reasoner's classification, with an explanation node per match."""
-    out = []
-    for pattern_id, case_ids in matches.items():
-        pattern = corpus.composites[pattern_id]
-        for case_id in case_ids:
-            case = corpus.cases[case_id]
-            c = rdf.case_iri(case_id)
-            match = rdf.N(f"{rdf.ID}case/{case_id}/match/{pattern_id}")
-            out += [
-                ox.Triple(c, rdf.A, rdf.pattern_class_iri(pattern_id)),
-                ox.Triple(c, rdf.P("matchesPattern"), rdf.concept_iri(pattern_id)),
-                ox.Triple(match, rdf.A, rdf.P("PatternMatch")),
-                ox.Triple(match, rdf.P("matchCase"), c),
-                ox.Triple(match, rdf.P("matchPattern"), rdf.concept_iri(pattern_id)),
-            ]
-            explanation = explain(case, pattern)
-            for concept in explanation.parts:
-                for s in explanation.found(concept):
-                    out.append(ox.Triple(match, rdf.P("basedOn"), rdf.N(f"{rdf.ID}case/{case_id}/{s.iri_suffix}")))
-    out += possible_match_triples(corpus)
-    return out
-
-
-def possible_match_triples(corpus: Corpus) -> list[ox.Triple]:
-    """Composite patterns a case would match if its hedged or interpreted claims counted.
-
-    They are written as ``pg:possiblyMatchesPattern`` with a ``pg:PossiblePatternMatch`` node that
-    names the parts resting on claims that do not count (``pg:tentativePart``), never as a match:
-    the reasoner classifies on counting links only. Computed from the model with the same
-    explanation the matches use.
-    """
-    out = []
-    for pattern in corpus.composites.values():
-        for case in corpus.cases.values():
-            explanation = explain(case, pattern)
-            if not explanation.possibly_matches:
-                continue
-            c = rdf.case_iri(case.id)
-            node = rdf.N(f"{rdf.ID}case/{case.id}/possible-match/{pattern.id}")
-            out += [
-                ox.Triple(c, rdf.P("possiblyMatchesPattern"), rdf.concept_iri(pattern.id)),
-                ox.Triple(node, rdf.A, rdf.P("PossiblePatternMatch")),
-                ox.Triple(node, rdf.P("matchCase"), c),
-                ox.Triple(node, rdf.P("matchPattern"), rdf.concept_iri(pattern.id)),
-            ]
-            for concept in explanation.tentative:
-                out.append(ox.Triple(node, rdf.P("tentativePart"), rdf.concept_iri(concept)))
-            for concept, supports in explanation.parts.items():
-                for s in supports:
-                    if s.standing != "denied":
-                        out.append(ox.Triple(node, rdf.P("basedOn"),
-                                             rdf.N(f"{rdf.ID}case/{case.id}/{s.iri_suffix}")))
-    return out
-
-
 def ontology_files(project: Project) -> list[Path]:
     """The TBox: ontology/pav-graph.ttl, then any other ontology/*.ttl (alignments, extensions)
     in name order; shapes.ttl holds SHACL shapes, not ontology, and is left out."""
@@ -179,281 +125,16 @@ def ontology_files(project: Project) -> list[Path]:
     return [main, *extra]
 
 
-SHACL_BATCH = 500  # cases per pyshacl run at most; batches run in parallel worker processes
-SHACL_CACHE = "shacl-conforming.json"
+def build(project: Project, *, force: bool = False, full: bool = False, shacl: bool = True,
+          reason: bool = True, log=lambda msg: None) -> BuildResult:
+    """Build the graph; skip when the inputs did not change (unless ``force``).
 
-
-def run_shacl(project: Project, graph: bytes | list[ox.Triple], cache_dir: Path | None = None) -> list[str]:
-    """SHACL validation of TBox + data; returns one line per violation (empty = conforms).
-
-    pyshacl works on an rdflib graph, whose parsing and traversal dominate at scale (≈55 s for
-    1,000 cases in one graph). The result stays the same while less is handed to it:
-
-    * the *SHACL view* (:func:`shacl_view`): only triples a shape can look at — those whose
-      predicate is on a shape path or target, the class hierarchy, and the rdf:type triples of
-      classes that are targets or ``sh:class`` values (or their subclasses);
-    * *batches* (:func:`split_by_case`): a triple whose subject lies under a case IRI belongs to
-      that case, the rest (TBox, vocabulary, organisations) is shared. The shared part is
-      validated once on its own; batches of at most :data:`SHACL_BATCH` cases are validated
-      with the class hierarchy and the types of the shared nodes they point to (all that
-      ``sh:class`` needs), in parallel worker processes. No triple leads from one case into
-      another or from the shared part into a case (checked; otherwise the graph is validated
-      whole);
-    * with ``cache_dir``, a case whose view (and the shared part and the shapes) has conformed
-      before is not validated again, so an incremental build validates only what changed.
+    When only case files changed since the build in use, and it was made with the same options,
+    the build is *incremental* (:mod:`pav_graph.incremental`): only the changed cases are
+    validated, converted, checked and classified, and the store of the previous build is
+    updated. ``full`` (and ``force``) build everything, with HermiT classifying the whole graph
+    of a small corpus; so does any change to the ontology, the vocabulary, the sources or the code.
     """
-    return start_shacl(project, graph, cache_dir).result()
-
-
-class ShaclJob:
-    """SHACL validation running in worker processes; :meth:`result` waits for it.
-
-    The build starts it, then reasons and writes the store while the workers validate (on
-    1,000 cases that overlap saves about a second), and asks for the result before the new
-    build is put in place."""
-
-    def __init__(self, lines: list[str] | None = None) -> None:
-        self._lines = lines
-        self._futures: list = []
-        self._pool = None
-        self._finish = lambda results: []
-        # Worth overlapping with other work only while a worker would otherwise sit idle: with
-        # many batches (10,000 cases: 21) both cores are busy to the end, and the store's bulk
-        # load only competed with them (measured 5 s slower in all).
-        self.background = True
-
-    def result(self) -> list[str]:
-        if self._lines is None:
-            import gc
-
-            try:
-                results = [f.result() for f in self._futures]
-            finally:
-                if self._pool is not None:
-                    self._pool.shutdown()
-                    self._pool = None
-                    gc.unfreeze()
-            self._lines = self._finish(results)
-        return self._lines
-
-    def cancel(self) -> None:
-        """Stop the workers (the build failed for another reason)."""
-        if self._pool is not None and self._lines is None:
-            import gc
-
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-            gc.unfreeze()
-            self._lines = []
-
-    def submit(self, shapes_text: str, payloads: list[bytes], finish) -> None:
-        """Validate each payload; ``finish`` turns the list of their results into the lines."""
-        self._finish = finish
-        import multiprocessing
-        from concurrent.futures import Future, ProcessPoolExecutor
-
-        try:  # fork: the workers need nothing but this function; no re-import of __main__
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform: one batch after the other, now
-            context = None
-        if context is None or len(payloads) == 1:
-            for p in payloads:
-                f = Future()
-                f.set_result(_shacl_lines(shapes_text, p))
-                self._futures.append(f)
-            return
-        import gc
-
-        import pyshacl  # noqa: F401  (imported once here, not in every worker)
-
-        # The forked workers share the parent's millions of objects copy-on-write; a garbage
-        # collection in a worker would touch (and so copy) all of them. Frozen objects are
-        # skipped. (Unfrozen in result().)
-        gc.freeze()
-        workers = min(len(payloads), os.cpu_count() or 1)
-        self.background = len(payloads) <= 2 * workers + 1
-        self._pool = ProcessPoolExecutor(workers, mp_context=context)
-        self._futures = [self._pool.submit(_shacl_lines, shapes_text, p) for p in payloads]
-
-
-def start_shacl(project: Project, graph: bytes | list[ox.Triple], cache_dir: Path | None = None) -> ShaclJob:
-    """Prepare the SHACL batches (see :func:`run_shacl`) and start validating them."""
-    shapes_text = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
-    if isinstance(graph, bytes):  # N-Triples; the build hands over its triples as they are
-        graph = [q.triple for q in ox.parse(graph, format=ox.RdfFormat.N_TRIPLES)]
-    triples = shacl_view(shapes_text, graph)
-    shared, local = split_by_case(triples)
-    job = ShaclJob()
-    if local is None or len(local) <= SHACL_BATCH and cache_dir is None:
-        job.submit(shapes_text, [rdf.to_ntriples(triples)], lambda results: results[0])
-        return job
-    head = rdf.to_ntriples(shared)
-    base = hashlib.sha256(shapes_text.encode() + rdf.canonical(head)).hexdigest()
-    keys = {cid: hashlib.sha256(base.encode() + rdf.to_ntriples(ts)).hexdigest()[:32]
-            for cid, ts in local.items()}
-    cache_file = cache_dir / SHACL_CACHE if cache_dir else None
-    known = _read_cache(cache_file)
-    todo = sorted(cid for cid in local if keys[cid] not in known)
-    if not todo and base in known:
-        return ShaclJob([])
-    # One run for the shared part (its own nodes), then batches of cases. A batch carries only
-    # the class hierarchy and the types of the shared nodes its cases point to (for sh:class);
-    # those shared nodes are targets there too, but only the case nodes' results count.
-    case_prefix = rdf.ID + "case/"
-    hierarchy = [t for t in shared if t.predicate.value == rdf.RDFS + "subClassOf"]
-    types: dict = {}
-    for t in shared:
-        if t.predicate.value == rdf.RDF + "type":
-            types.setdefault(t.subject, []).append(t)
-    # as many batches of at most SHACL_BATCH cases as keep every worker equally busy
-    workers = os.cpu_count() or 1
-    count = -(-len(todo) // SHACL_BATCH)
-    count = -(-count // workers) * workers if count > 1 else count
-    size = -(-len(todo) // max(count, 1))
-    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-    payloads = [head] if base not in known else []
-    for batch in batches:
-        pointed = {t.object for cid in batch for t in local[cid]
-                   if isinstance(t.object, ox.NamedNode) and rdf.case_id_of(t.object) is None}
-        context = hierarchy + [t for node in pointed for t in types.get(node, ())]
-        payloads.append(rdf.to_ntriples(context) + rdf.to_ntriples(t for cid in batch for t in local[cid]))
-
-    def finish(results: list[list[str]]) -> list[str]:
-        if base not in known:
-            shared_lines, results = results[0], results[1:]
-        else:
-            shared_lines = []
-        lines = sorted({*shared_lines, *(line for r in results for line in r if line.startswith(case_prefix))})
-        if cache_file is not None:
-            failed = {rdf.case_id_of(ox.NamedNode(line.split(": ", 1)[0])) for line in lines
-                      if line.startswith(case_prefix)}
-            known.update(keys[cid] for cid in todo if cid not in failed)
-            if not shared_lines:
-                known.add(base)
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            write_text(cache_file, json.dumps(sorted(known)))
-        return lines
-
-    job.submit(shapes_text, payloads, finish)
-    return job
-
-
-def _read_cache(path: Path | None) -> set[str]:
-    try:
-        return set(json.loads(path.read_text(encoding="utf-8"))) if path else set()
-    except (OSError, ValueError):
-        return set()
-
-
-def _shacl_lines(shapes_text: str, ntriples: bytes) -> list[str]:
-    """pyshacl on one N-Triples document; one line per violation."""
-    import pyshacl
-    import rdflib
-
-    data = rdflib.Graph()
-    data.addN((*t, data) for t in _rdflib_triples(ntriples))
-    shapes = rdflib.Graph().parse(data=shapes_text, format="turtle")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                           allow_warnings=True, meta_shacl=False, inplace=True)
-    if conforms:
-        return []
-    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    lines = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
-        lines.append(f"{focus}: {path}: {message}")
-    return sorted(lines)
-
-
-def _rdflib_triples(ntriples: bytes):
-    """N-Triples as rdflib terms, parsed by pyoxigraph in about 60 % of the time of rdflib's own
-    N-Triples parser, which was half of every SHACL batch's time. A simple literal has no
-    datatype, as rdflib's parser gives it (RDF 1.1: the same as xsd:string)."""
-    import rdflib
-
-    string = rdf.XSD + "string"
-    iris: dict[str, rdflib.URIRef] = {}  # predicates and classes repeat: build each term once
-
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return iris.get(t.value) or iris.setdefault(t.value, rdflib.URIRef(t.value))
-        if isinstance(t, ox.BlankNode):
-            return rdflib.BNode(t.value)
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        datatype = t.datatype.value
-        return rdflib.Literal(t.value, datatype=None if datatype == string else term(t.datatype))
-
-    for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        yield term(q.subject), term(q.predicate), term(q.object)
-
-
-def shacl_view(shapes_text: str, triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The triples the shapes can look at (see :func:`run_shacl`); all of them when a shape
-    could look at anything (closed shapes, SPARQL or JavaScript constraints)."""
-    import rdflib
-
-    g = rdflib.Graph().parse(data=shapes_text, format="turtle")
-    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    if any(g.triples((None, SH.closed, None))) or any(
-            p in (SH.sparql, SH.js, SH.select, SH.ask, SH.targetNode) for p in g.predicates()):
-        return triples
-    keep = {rdf.RDF + "type", rdf.RDFS + "subClassOf"}
-
-    def walk(node) -> None:  # an IRI, a sequence list, or an inverse/alternative/... path node
-        if isinstance(node, rdflib.URIRef):
-            keep.add(str(node))
-            return
-        for _, p, o in g.triples((node, None, None)):
-            if p != rdflib.RDF.rest or o != rdflib.RDF.nil:
-                walk(o)
-
-    for prop in (SH.path, SH.targetSubjectsOf, SH.targetObjectsOf, SH.equals, SH.disjoint,
-                 SH.lessThan, SH.lessThanOrEquals):
-        for obj in g.objects(None, prop):
-            walk(obj)
-    # rdf:type matters only for classes a shape targets or requires (sh:class), and their subclasses
-    classes = {str(o) for p in (SH.targetClass, SH["class"]) for o in g.objects(None, p)}
-    classes |= {str(s) for s in g.subjects(rdflib.RDF.type, SH.NodeShape)
-                if (s, rdflib.RDF.type, rdflib.RDFS.Class) in g}  # implicit class targets
-    subclass = rdf.RDFS + "subClassOf"
-    children: dict[str, set[str]] = {}
-    for t in triples:
-        if t.predicate.value == subclass and isinstance(t.object, ox.NamedNode):
-            children.setdefault(t.object.value, set()).add(t.subject.value)
-    todo = list(classes)
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in classes:
-                classes.add(child)
-                todo.append(child)
-    rdf_type = rdf.RDF + "type"
-    return [t for t in triples if t.predicate.value in keep
-            and (t.predicate.value != rdf_type or getattr(t.object, "value", None) in classes)]
-
-
-def split_by_case(triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict | None]:
-    """(shared triples, {case id: its triples}); None for the cases when a triple links two
-    cases or a shared node to a case, so that cases cannot be validated apart."""
-    shared, local = [], {}
-    for t in triples:
-        cid = rdf.case_id_of(t.subject)
-        if cid is None:
-            if rdf.case_id_of(t.object) is not None:
-                return triples, None
-            shared.append(t)
-        else:
-            if rdf.case_id_of(t.object) not in (None, cid):
-                return triples, None
-            local.setdefault(cid, []).append(t)
-    return shared, local
-
-
-def build(project: Project, *, force: bool = False, shacl: bool = True, reason: bool = True,
-          log=lambda msg: None) -> BuildResult:
-    """Build the graph; skip when the inputs did not change (unless ``force``)."""
     digest = digest_inputs(project)
     target = project.build_dir / "builds" / digest
     if not force and current_build(project) == target:
@@ -461,125 +142,256 @@ def build(project: Project, *, force: bool = False, shacl: bool = True, reason: 
         if os.path.realpath(project.build_dir / CURRENT_LINK) != os.path.realpath(target):
             link_current(project.build_dir, target)  # a build from before the link existed
         return BuildResult(target, digest, manifest, skipped=True)
+    if not (force or full):
+        from pav_graph.incremental import build_incremental
 
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    corpus, problems = load_corpus(project)
-    timings["load_validate"] = time.perf_counter() - t0
-    if problems:
-        raise BuildFailed(f"{len(problems.errors)} problem(s) in the corpus", problems)
-    log(f"loaded {len(corpus.cases)} cases, {len(corpus.concepts)} concepts, {len(corpus.sources)} sources")
+        result = build_incremental(project, digest, shacl=shacl, reason=reason, log=log)
+        if result is not None:
+            return result
+    return _build_full(project, digest, shacl=shacl, reason=reason, log=log)
 
-    t = time.perf_counter()
-    triples = [tr for path in ontology_files(project) for tr in rdf.ontology_triples(path)]
-    triples += list(rdf.vocabulary_triples(corpus))
-    # Each triple once (an organisation of several cases, a role of several actors, a pair of
-    # related concepts from both sides are written more than once): graph.nt then holds
-    # distinct triples, and its line count is what a store holds (1,000 cases: 0.2 s).
-    triples = list(dict.fromkeys(triples))
-    shared = len(triples)  # TBox + vocabulary: what the reasoner checks once
-    triples += [tr for case in corpus.cases.values() for tr in rdf.case_triples(case)]
-    triples = list(dict.fromkeys(triples))  # keeps the order: the first `shared` stay in front
-    asserted = rdf.to_ntriples(triples)
-    timings["rdf"] = time.perf_counter() - t
 
-    # SHACL runs in worker processes while the reasoner and the store do their work; its verdict
-    # is awaited before the new build is put in place (and reported first, as if it ran first).
-    # timings["shacl"] is what it adds: preparing the batches plus the final wait.
-    job = None
-    if shacl:
-        t = time.perf_counter()
-        job = start_shacl(project, triples, cache_dir=project.build_dir / "cache")
-        timings["shacl"] = time.perf_counter() - t
+class _Clock:
+    """Seconds per stage; the stages of a streaming build interleave, so each adds up."""
 
-    def await_shacl() -> None:
-        nonlocal job
-        if job is None:
-            return
-        t = time.perf_counter()
-        violations = job.result()
-        timings["shacl"] += time.perf_counter() - t
-        if violations:
-            raise BuildFailed(f"SHACL: {len(violations)} violation(s)", lines=violations)
-        log("SHACL: the graph conforms to ontology/shapes.ttl")
-        job = None  # checked
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._stage, self._since = None, 0.0
 
+    def __call__(self, stage: str | None) -> None:
+        now = time.perf_counter()
+        if self._stage is not None:
+            self.seconds[self._stage] = self.seconds.get(self._stage, 0.0) + now - self._since
+        self._stage, self._since = stage, now
+
+
+def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log) -> BuildResult:
+    """Every case file, streamed: each is validated, turned into its block of graph.nt and
+    handed to SHACL, then forgotten, so that memory does not grow with the corpus
+    (:mod:`pav_graph.graphparts`)."""
+    from pav_graph import buildstate, graphparts, yamlio
+    from pav_graph.load import (
+        CaseFiles,
+        Organisations,
+        load_case,
+        load_shared,
+        locate_problems,
+        outside_corpus,
+    )
+    from pav_graph.mechanisms.load import case_ids_on_disk, load_mechanisms
+    from pav_graph.model import Corpus
+    from pav_graph.reason import WHOLE_GRAPH_MAX_CASES, InconsistentOntology, check_consistency
+    from pav_graph.shacl import SHACL_BATCH, Plan, Shapes
+
+    clock = _Clock()
+    clock("load_validate")
+    stamped = time.time_ns()
+    key = buildstate.shared_key(project)
+    problems = Problems()
+    ctx = load_shared(project, problems)
+    files = sorted(project.cases_dir.glob("*.yaml"))
+    ids = case_ids_on_disk(project)
+    layout = plan = None
+    cache = project.build_dir / "cache"
+    if not problems:
+        clock("rdf")
+        corpus = Corpus(ctx.sources, ctx.concepts, ctx.composites, CaseFiles(project, ctx, ids),
+                        ctx.deprecated, load_mechanisms(project, ctx, Problems(), CaseFiles(project, ctx, ids), ids))
+        tbox = [t for path in ontology_files(project) for t in rdf.ontology_triples(path)]
+        layout = graphparts.shared_layout(corpus, tbox)
+        named = graphparts.tbox_named(tbox) & ids
+        whole = reason and (len(files) <= WHOLE_GRAPH_MAX_CASES or layout.rule is None)
     tmp = project.build_dir / "builds" / f".{digest}.tmp-{os.getpid()}"
+    job = None
     try:  # a full disk, a read-only place or Ctrl-C must not leave half a build behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if layout is not None and shacl:
+            shapes_text = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
+            shapes = Shapes(shapes_text, [(a.decode()[1:-1], b.decode()[1:-1])
+                                          for a, bs in layout.supers.items() for b in bs])
+            plan = Plan(shapes, cache / buildstate.SHACL_CACHE,
+                        spool=tmp / ".shacl-views" if len(files) > SHACL_BATCH else None)
+        out = open(tmp / "graph.nt", "wb")  # noqa: SIM115 - closed below, also on failure
+        parts: list[buildstate.CasePart] = []
+        foreign: dict[bytes, int] = {}
+        pending, named_triples, seen = [], [], set()
+        orgs = Organisations()
+
+        def write(case, block, path, raw, st) -> None:
+            offset = out.tell()
+            out.write(block.data)
+            parts.append(buildstate.CasePart(
+                path.name, buildstate.file_sha(raw), st.st_size, st.st_mtime_ns, case.id, offset,
+                len(block.data), [foreign[line] for line in block.foreign],
+                [[o.id, o.name, o.level] for o in case.organisations], block.matches,
+                [len(block.asserted), block.inferred, block.entailed]))
+
+        cases_dir = project.cases_dir.resolve()
+        for path, data in yamlio.iter_load(files):
+            clock("load_validate")
+            if path.absolute().parent.resolve() == cases_dir and outside_corpus(
+                    project, path, problems, "case file"):
+                continue
+            raw, st = path.read_bytes(), path.stat()
+            case = load_case(path, ctx, problems, {path: data} if data is not None else None)
+            if case is None:
+                continue
+            if case.id in seen:
+                problems.add(path, f"duplicate case id {case.id!r}", "give the case another id", path=("id",))
+                continue
+            seen.add(case.id)
+            orgs.check(path, [(o.id, o.name, o.level) for o in case.organisations], problems)
+            if layout is None or problems:
+                continue  # the build fails: only the problems are still wanted
+            clock("rdf")
+            block = layout.block(case)
+            for line in block.foreign:
+                foreign.setdefault(line, len(foreign))
+            if plan is not None:
+                plan.add_case(case.id, block.asserted + layout.local.get(case.id, []))
+            if case.id in named:
+                named_triples += block.asserted
+            if whole:
+                pending.append((case, block, path, raw, st))
+            else:
+                clock("reasoner")
+                layout.finish(block, case, layout.rule_matches(block) if reason else [])
+                write(case, block, path, raw, st)
+        clock("load_validate")
+        load_mechanisms(project, ctx, problems, CaseFiles(project, ctx, ids), ids)  # its problems
+        locate_problems(problems)
+        if problems:
+            raise BuildFailed(f"{len(problems.errors)} problem(s) in the corpus", problems)
+        log(f"loaded {len(seen)} cases, {len(ctx.concepts)} concepts, {len(ctx.sources)} sources")
+
+        clock("shacl")  # started now, awaited before the build is put in place (reported first)
+        foreign_lines = list(foreign)
+        foreign_triples = [q.triple for q in ox.parse(b"".join(foreign_lines), format=ox.RdfFormat.N_TRIPLES)]
+        if plan is not None:
+            plan.set_shared([t for t in layout.shared if rdf.case_id_of(t.subject) is None] + foreign_triples)
+            job = plan.start()
+
+        def await_shacl() -> None:
+            nonlocal job
+            if job is not None:
+                clock("shacl")
+                violations = job.result()
+                job = None
+                if violations:
+                    raise BuildFailed(f"SHACL: {len(violations)} violation(s)", lines=violations)
+                log("SHACL: the graph conforms to ontology/shapes.ttl")
+
         if job is not None and not job.background:
             await_shacl()
         matches: dict[str, list[str]] = {}
-        if reason:  # consistency is checked even when there are no composite patterns
-            from pav_graph.reason import InconsistentOntology, classify
-
-            t = time.perf_counter()
+        if reason:
+            clock("reasoner")
             try:
-                matches = classify(corpus, triples, shared=triples[:shared],
-                                   cache_dir=project.build_dir / "cache").matches
+                if whole:
+                    from pav_graph.reason import classify_with_hermit
+
+                    everything = layout.shared + [t for p in pending for t in p[1].asserted] + foreign_triples
+                    matches = classify_with_hermit(corpus, everything).matches
+                else:
+                    check_consistency(layout.shared + named_triples, cache)
             except InconsistentOntology as exc:
                 await_shacl()  # SHACL violations are the first thing to report
                 raise BuildFailed(str(exc)) from None
-            timings["reasoner"] = time.perf_counter() - t
+            for case, block, path, raw, st in pending:
+                layout.finish(block, case, [p for p, found in matches.items() if case.id in found])
+                write(case, block, path, raw, st)
+            pending.clear()
+            matches = {pid: sorted(p.id for p in parts if pid in p.matches) for pid in ctx.composites}
             log("reasoner (HermiT): consistent; "
                 + ", ".join(f"{p}: {len(c)} case(s)" for p, c in matches.items()))
-        inferred = inferred_triples(corpus, matches)
-        t = time.perf_counter()
-        from pav_graph.entail import type_closure
-
-        graph = asserted + rdf.to_ntriples(inferred)
-        entailed = type_closure(graph)  # ?c a pg:Concept, ?s a prov:Entity ... (docs/ontology.md)
-        graph += entailed
-        timings["entail"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        _write_store(tmp, graph)
-        timings["store"] = time.perf_counter() - t
-        t = time.perf_counter()
+        for case, block, path, raw, st in pending:  # no reasoner: nothing classified
+            layout.finish(block, case, [])
+            write(case, block, path, raw, st)
+        clock("entail")
+        shared_at = out.tell()
+        out.write(layout.shared_nt)
+        rest, rest_entailed = layout.rest(foreign_lines)
+        rest_at = out.tell()
+        out.write(rest)
+        out.close()
+        state = buildstate.State(
+            key, shacl, reason, stamped, [shared_at, len(layout.shared_nt), layout.shared_nt.count(b"\n")],
+            [rest_at, len(rest), rest.count(b"\n")],
+            rest_entailed, [line.decode() for line in foreign_lines],
+            {p: sorted(c) for p, c in layout.rule.items()} if layout.rule is not None else None,
+            sorted(layout.family), sorted(named), parts)
+        if plan is not None:
+            holders = {line.split(b" ", 1)[0][1:-1].decode() for line in foreign_lines}
+            for part in parts:
+                part.refs = sorted(n.value for n in plan.pointed(part.id) if n.value in holders)
+        clock("store")
+        _write_store(tmp)
+        clock("catalog")
         from pav_graph.catalog import write_index
 
         write_index(ox.Store.read_only(str(tmp / "store")), tmp)
-        timings["catalog"] = time.perf_counter() - t
         await_shacl()
-        manifest = {
-            "digest": digest,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "version": pav_graph.__version__,
-            "cases": len(corpus.cases),
-            "concepts": len(corpus.concepts),
-            "sources": len(corpus.sources),
-            "triples": len(triples) + len(inferred) + entailed.count(b"\n"),
-            "inferred_triples": len(inferred),
-            "entailed_types": entailed.count(b"\n"),
-            "pattern_matches": matches,
-            "seconds": {k: round(v, 3) for k, v in timings.items()},
-        }
-        write_text(tmp / "manifest.json", json.dumps(manifest, indent=2))
-        _move_into_place(tmp, target)
+        clock(None)
+        manifest = _manifest(digest, len(parts), ctx, state, matches, clock.seconds, "full")
+        state.save(tmp)
+        buildstate.save_context(project, key, ctx)
+        return _finish(project, tmp, target_of(project, digest), manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         if job is not None:
             job.cancel()  # the workers stop if the build failed before asking for the verdict
-    write_text(project.build_dir / CURRENT, json.dumps({"directory": f"builds/{digest}"}))
+        if plan is not None:
+            plan.close()
+
+
+def target_of(project: Project, digest: str) -> Path:
+    return project.build_dir / "builds" / digest
+
+
+def _manifest(digest: str, cases: int, ctx, state, matches: dict, seconds: dict, mode: str,
+              **extra) -> dict:
+    inferred = sum(p.counts[1] for p in state.cases)
+    entailed = sum(p.counts[2] for p in state.cases) + state.rest_entailed
+    return {
+        "digest": digest,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "version": pav_graph.__version__,
+        "cases": cases,
+        "concepts": len(ctx.concepts),
+        "sources": len(ctx.sources),
+        "triples": sum(sum(p.counts) for p in state.cases) + state.shared[2] + state.rest[2],
+        "inferred_triples": inferred,
+        "entailed_types": entailed,
+        "pattern_matches": matches,
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "build": mode,
+        **extra,
+    }
+
+
+def _finish(project: Project, tmp: Path, target: Path, manifest: dict) -> BuildResult:
+    """Write the manifest, put the build in place and point current.json (and build/current)
+    at it."""
+    write_text(tmp / "manifest.json", json.dumps(manifest, indent=2))
+    _move_into_place(tmp, target)
+    write_text(project.build_dir / CURRENT, json.dumps({"directory": f"builds/{target.name}"}))
     link_current(project.build_dir, target)
     _prune(project, keep=target)
-    return BuildResult(target, digest, manifest, corpus=corpus)
+    return BuildResult(target, target.name, manifest)
 
 
-def _write_store(directory: Path, graph: bytes) -> None:
-    (directory / "graph.nt").write_bytes(graph)
+def _write_store(directory: Path) -> None:
     store = ox.Store(str(directory / "store"))
-    store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(directory / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     # Compacting the freshly bulk-loaded files halves query time on the store opened read-only
     # later (measured on 10,000 cases: 1.9 -> 0.8 s for `departures`); it costs ~0.2 s per
     # 300,000 triples, once per build.
     store.optimize()
     del store
-
 
 CURRENT_LINK = "current"
 

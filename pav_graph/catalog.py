@@ -124,13 +124,47 @@ def write_index(store: ox.Store, directory: Path) -> None:
     found absent (``absent``)."""
     from pav_graph.atomic import write_text
 
+    data = {"cases": _case_rows(store), "concepts": [c.as_dict() for c in concepts(store)]}
+    write_text(directory / INDEX, json.dumps(data, ensure_ascii=False))
+
+
+def _case_rows(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
+    """The catalogue rows of every case, or of the cases named (read from the store)."""
     links: dict[tuple[str, str], list[str]] = {}
-    for r in select_local(store, LINKS_Q).rows:
+    for r in select_local(store, _only(LINKS_Q, case_ids)).rows:
         links.setdefault((str(r["id"]), str(r["how"])), []).append(str(r["concept"]))
-    listing = [{**row, **{how: sorted(links.get((row["id"], how), []))
-                          for how in ("concepts", "possible", "absent")}}
-               for row in cases(store)]
-    data = {"cases": listing, "concepts": [c.as_dict() for c in concepts(store)]}
+    return [{**row, **{how: sorted(links.get((row["id"], how), []))
+                       for how in ("concepts", "possible", "absent")}}
+            for row in cases(store, case_ids)]
+
+
+def _only(query: str, case_ids: list[str] | None) -> str:
+    """``query`` restricted to the cases named (a VALUES block on ?case), or as it is."""
+    if case_ids is None:
+        return query
+    from pav_graph.sparql import sparql_iri
+
+    values = " ".join(sparql_iri(f"{ID}case/{cid}") for cid in case_ids)
+    return query.replace("WHERE {", "WHERE {\n  VALUES ?case { " + values + " }", 1)
+
+
+def patch_index(store: ox.Store, previous: dict, case_ids: list[str], removed: list[str],
+                directory: Path) -> None:
+    """The catalogue of an incremental build: the previous one with the rows of the cases that
+    changed read again from the store, those of removed cases left out, and each concept's
+    number of cases counted again (what :func:`write_index` would write, without reading the
+    whole store)."""
+    from pav_graph.atomic import write_text
+
+    gone = set(removed) | set(case_ids)
+    rows = [row for row in previous["cases"] if row["id"] not in gone]
+    rows = sorted([*rows, *_case_rows(store, sorted(case_ids))], key=lambda row: row["id"])
+    counts: dict[str, int] = {}
+    for row in rows:
+        for concept in set(row["concepts"]):
+            counts[concept] = counts.get(concept, 0) + 1
+    concept_rows = [{**c, "cases": counts.get(c["id"], 0)} for c in previous["concepts"]]
+    data = {"cases": rows, "concepts": concept_rows}
     write_text(directory / INDEX, json.dumps(data, ensure_ascii=False))
 
 
@@ -167,10 +201,11 @@ def indexed_concepts(index: dict, kind: str | None = None) -> list[ConceptRow]:
     return [ConceptRow(**row) for row in index["concepts"] if kind is None or row["kind"] == kind]
 
 
-def cases(store: ox.Store) -> list[dict]:
-    """Every case with its labels, period, levels, organisations and sources (the listing
-    kept in the catalogue index; ``pav-graph cases --with`` filters that index)."""
-    result = select_local(store, CASES_Q)
+def cases(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
+    """Every case (or the cases named) with its labels, period, levels, organisations and
+    sources (the listing kept in the catalogue index; ``pav-graph cases --with`` filters that
+    index)."""
+    result = select_local(store, _only(CASES_Q, case_ids))
     return [
         {
             "id": str(r["id"]), "label": str(r["label"]), "label_en": str(r["label_en"]),

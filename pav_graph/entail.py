@@ -59,7 +59,13 @@ def type_closure(ntriples: bytes) -> bytes:
     ``ntriples`` lacks; in the order of the typed resources, then of the class IRIs. Blank-node
     subjects keep their labels: load the result in one document with ``ntriples``."""
     lines = ntriples.split(b"\n")
-    supers = superclasses(lines)
+    return entailed_types(lines, superclasses(lines))
+
+
+def entailed_types(lines: list[bytes], supers: dict[bytes, set[bytes]]) -> bytes:
+    """:func:`type_closure` of ``lines`` with the hierarchy given (``supers`` of
+    :func:`superclasses`): the build computes it once from the shared part and applies it to each
+    case's block, whose subjects no other part of the graph types."""
     if not supers:
         return b""
     typed: dict[bytes, set[bytes]] = {}
@@ -73,4 +79,3 @@ def type_closure(ntriples: bytes) -> bytes:
         for cls in sorted(implied - classes):
             out.append(b"%s %s %s .\n" % (subject, _TYPE, cls))
     return b"".join(out)
-

@@ -20,15 +20,21 @@ from pav_graph.cli.common import (
 
 
 @click.command()
-@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--force", is_flag=True, help="Rebuild everything even when nothing changed.")
+@click.option("--full", is_flag=True,
+              help="Build everything (HermiT classifies the whole graph of a small corpus), "
+                   "not only the case files that changed since the last build.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster, less safe).")
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (no composite patterns).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
-def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quiet: bool) -> None:
+def build(ctx: click.Context, force: bool, full: bool, no_shacl: bool, no_reason: bool,
+          quiet: bool) -> None:
     """Build the graph: validate cases/, SHACL, reasoner, write build/ and the store.
 
     A second build with unchanged inputs is skipped (the cache key covers every input file).
+    When only case files changed, only those are validated, converted, checked and classified,
+    on top of the previous build; --full builds everything.
 
     \b
     Example:
@@ -40,7 +46,8 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
     project = project_from(ctx)
     say = (lambda m: None) if quiet else (lambda m: click.echo(m))
     try:
-        result = run_build(project, force=force, shacl=not no_shacl, reason=not no_reason, log=say)
+        result = run_build(project, force=force, full=full, shacl=not no_shacl, reason=not no_reason,
+                           log=say)
     except BuildFailed as exc:
         report_build_failure(project, exc)
         raise click.exceptions.Exit(1) from None
@@ -50,7 +57,8 @@ def build(ctx: click.Context, force: bool, no_shacl: bool, no_reason: bool, quie
     if result.skipped:
         say(f"up to date: {m['cases']} cases, {m['triples']} distinct triples ({result.directory})")
     else:
-        say(f"built {m['cases']} cases, {m['concepts']} concepts, {m['triples']} distinct triples "
+        how = "updated" if m.get("build") == "incremental" else "built"
+        say(f"{how} {m['cases']} cases, {m['concepts']} concepts, {m['triples']} distinct triples "
             f"({m['inferred_triples']} inferred by the reasoner, {m.get('entailed_types', 0)} types "
             f"from the class hierarchy) in {sum(m['seconds'].values()):.1f} s → {result.directory}")
     link = project.build_dir / "current" / "graph.nt"
