@@ -195,8 +195,9 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
     cache = project.build_dir / "cache"
     if not problems:
         clock("rdf")
+        links = load_mechanisms(project, ctx, Problems(), CaseFiles(project, ctx, ids), ids)
         corpus = Corpus(ctx.sources, ctx.concepts, ctx.composites, CaseFiles(project, ctx, ids),
-                        ctx.deprecated, load_mechanisms(project, ctx, Problems(), CaseFiles(project, ctx, ids), ids))
+                        ctx.deprecated, links)
         tbox = [t for path in ontology_files(project) for t in rdf.ontology_triples(path)]
         layout = graphparts.shared_layout(corpus, tbox)
         named = graphparts.tbox_named(tbox) & ids
@@ -209,7 +210,7 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
         if layout is not None and shacl:
             shapes_text = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
             shapes = Shapes(shapes_text, [(a.decode()[1:-1], b.decode()[1:-1])
-                                          for a, bs in layout.supers.items() for b in bs])
+                                          for a, bs in layout.supers.items() for b in bs], cache)
             plan = Plan(shapes, cache / buildstate.SHACL_CACHE,
                         spool=tmp / ".shacl-views" if len(files) > SHACL_BATCH else None)
         out = open(tmp / "graph.nt", "wb")  # noqa: SIM115 - closed below, also on failure
@@ -224,7 +225,7 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
             parts.append(buildstate.CasePart(
                 path.name, buildstate.file_sha(raw), st.st_size, st.st_mtime_ns, case.id, offset,
                 len(block.data), [foreign[line] for line in block.foreign],
-                [[o.id, o.name, o.level] for o in case.organisations], block.matches,
+                [[o.id, o.name, o.level, o.involvement] for o in case.organisations], block.matches,
                 [len(block.asserted), block.inferred, block.entailed]))
 
         cases_dir = project.cases_dir.resolve()
@@ -270,7 +271,7 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
         foreign_triples = [q.triple for q in ox.parse(b"".join(foreign_lines), format=ox.RdfFormat.N_TRIPLES)]
         if plan is not None:
             plan.set_shared([t for t in layout.shared if rdf.case_id_of(t.subject) is None] + foreign_triples)
-            job = plan.start()
+            job = plan.start(graphparts.shared_key(layout.shared_nt, foreign_lines))
 
         def await_shacl() -> None:
             nonlocal job
@@ -320,7 +321,7 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
             [rest_at, len(rest), rest.count(b"\n")],
             rest_entailed, [line.decode() for line in foreign_lines],
             {p: sorted(c) for p, c in layout.rule.items()} if layout.rule is not None else None,
-            sorted(layout.family), sorted(named), parts)
+            sorted(layout.family), sorted(named), sorted({c for link in links for c in link.cases}), parts)
         if plan is not None:
             holders = {line.split(b" ", 1)[0][1:-1].decode() for line in foreign_lines}
             for part in parts:

@@ -38,7 +38,7 @@ class CasePart:
     offset: int  # of its block in graph.nt
     length: int
     foreign: list[int]  # indices into State.foreign (its lines about shared nodes)
-    orgs: list[list[str]]  # [id, name, level] of the organisations it declares, in order
+    orgs: list[list[str]]  # [id, name, level, involvement] of its organisations, in order
     matches: list[str]  # composite patterns the case matches
     counts: list[int]  # asserted, inferred, entailed triples of its block
     refs: list[str] = field(default_factory=list)  # nodes of `foreign` its SHACL view points to
@@ -57,6 +57,7 @@ class State:
     rule: dict[str, list[str]] | None  # the composite rule read from S (None: HermiT only)
     family: list[str]
     tbox_named: list[str]  # cases a hand-written ontology triple names
+    mech_named: list[str]  # cases a mechanism link names (the shared part depends on them)
     cases: list[CasePart]
     format: int = FORMAT
     version: str = pav_graph.__version__

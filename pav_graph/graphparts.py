@@ -123,9 +123,10 @@ class Layout:
     """What every case block is made with: the shared part, its hierarchy, and the rule."""
 
     def __init__(self, shared: list[ox.Triple], composites: dict[str, CompositePattern],
-                 rule: dict[str, set[str]] | None, family: set[str] | None) -> None:
-        self.shared = shared  # its blank nodes are named otherwise in shared_nt: same graph
-        self.shared_nt = rdf.canonical(rdf.to_ntriples(shared))
+                 rule: dict[str, set[str]] | None, family: set[str] | None,
+                 shared_nt: bytes | None = None) -> None:
+        self.shared = shared  # its blank nodes may be named otherwise in shared_nt: same graph
+        self.shared_nt = shared_nt if shared_nt is not None else rdf.canonical(rdf.to_ntriples(shared))
         self.composites, self.rule, self.family = composites, rule, family or set()
         self.supers = superclasses(self.shared_nt.split(b"\n"))
         self.local: dict[str, list[ox.Triple]] = {}  # case id -> S triples under its IRI
@@ -137,6 +138,12 @@ class Layout:
                                       "pav_graph/graphparts.py assumes only case blocks do")
                 self.local.setdefault(cid, []).append(t)
         self._local_sets = {cid: set(ts) for cid, ts in self.local.items()}
+
+    @classmethod
+    def of_shared(cls, shared_nt: bytes, composites, rule, family) -> Layout:
+        """The layout of a previous build, from its shared part as written in graph.nt."""
+        shared = [q.triple for q in ox.parse(shared_nt, format=ox.RdfFormat.N_TRIPLES)]
+        return cls(shared, composites, rule, family, shared_nt)
 
     @property
     def shared_lines(self) -> list[bytes]:
@@ -215,3 +222,13 @@ def tbox_named(tbox: list[ox.Triple]) -> set[str]:
     """Cases a hand-written ontology triple names: HermiT checks their triples with the TBox."""
     return {cid for t in tbox for term in (t.subject, t.object)
             if (cid := rdf.case_id_of(term)) is not None}
+
+
+def shared_key(shared_nt: bytes, foreign: list[bytes]) -> str:
+    """The content of everything outside the cases (S and the case lines about shared nodes)."""
+    import hashlib
+
+    h = hashlib.sha256(shared_nt)
+    for line in sorted(foreign):  # the same lines in any order
+        h.update(line)
+    return h.hexdigest()

@@ -18,6 +18,7 @@ nodes changed, or more than a quarter of the cases changed (then a full build is
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -30,6 +31,14 @@ from pav_graph.project import Project
 
 _TYPE = f"<{rdf.RDF}type>".encode()
 _SUBCLASS = f"<{rdf.RDFS}subClassOf>".encode()
+
+
+class _Levels:
+    """What the mechanism links' check reads of an unchanged case: its levels of government
+    (as :attr:`pav_graph.model.Case.levels` gives them), from the organisations in parts.json."""
+
+    def __init__(self, orgs: list[list[str]]) -> None:
+        self.levels = sorted({o[2] for o in orgs if o[3] == "setting"})
 
 
 class _Fallback(Exception):
@@ -112,22 +121,41 @@ class _Incremental:
         for name in sorted(found.stamps):
             path = self.project.cases_dir / name
             if name in found.unchanged:
-                orgs.check(path, [tuple(o) for o in found.unchanged[name].orgs], problems)
+                orgs.check(path, [tuple(o[:3]) for o in found.unchanged[name].orgs], problems)
             elif name in models:
                 orgs.check(path, [(o.id, o.name, o.level) for o in models[name].organisations], problems)
         ids = {Path(name).stem for name in found.stamps}
-        cases = CaseFiles(self.project, ctx, ids, {m.id: m for m in models.values()})
-        links = load_mechanisms(self.project, ctx, problems, cases, ids)
+        old_ids = {p.id for p in state.cases}
+        touched = {m.id for m in models.values()} | {p.id for p in found.removed}
+        mech_named = set(state.mech_named)
+        links = None
+        if touched & mech_named:  # a case a mechanism link names: check the links again
+            from pav_graph.mechanisms.load import load_mechanisms
+
+            levels = {p.id: _Levels(p.orgs) for p in found.unchanged.values()}
+            levels.update({m.id: m for m in models.values()})
+            # the quotes of ontology/mechanisms.yaml were verified by the full build (the shared
+            # key covers that file and the sources): only what concerns cases is checked again
+            links = load_mechanisms(self.project, dataclasses.replace(ctx, check_quotes=False),
+                                    problems, levels, ids)
         locate_problems(problems)
         if problems:
             raise BuildFailed(f"{len(problems.errors)} problem(s) in the corpus", problems)
 
         clock("rdf")
-        from pav_graph.build import ontology_files
+        old_shared = self.read(*state.shared[:2])
+        rule = {p: set(c) for p, c in state.rule.items()} if state.rule is not None else None
+        if links is not None and (ids ^ old_ids) & mech_named:
+            # the mechanism layer names a case that came or went: the shared part changes
+            from pav_graph.build import ontology_files
 
-        corpus = Corpus(ctx.sources, ctx.concepts, ctx.composites, cases, ctx.deprecated, links)
-        tbox = [t for path in ontology_files(self.project) for t in rdf.ontology_triples(path)]
-        layout = graphparts.shared_layout(corpus, tbox)
+            cases = CaseFiles(self.project, ctx, ids, {m.id: m for m in models.values()})
+            corpus = Corpus(ctx.sources, ctx.concepts, ctx.composites, cases, ctx.deprecated, links)
+            tbox = [t for path in ontology_files(self.project) for t in rdf.ontology_triples(path)]
+            layout = graphparts.shared_layout(corpus, tbox)
+        else:
+            layout = graphparts.Layout.of_shared(old_shared, ctx.composites, rule, set(state.family))
+        cases = CaseFiles(self.project, ctx, ids, {m.id: m for m in models.values()})
         old_shared = self.read(*state.shared[:2])
         rebuild = dict(models)  # file name -> model of the cases whose blocks are made anew
         if layout.shared_nt != old_shared:
@@ -255,9 +283,10 @@ class _Incremental:
         from pav_graph.shacl import Plan, Shapes
 
         text = (self.project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
+        cache = self.project.build_dir / "cache"
         shapes = Shapes(text, [(a.decode()[1:-1], b.decode()[1:-1])
-                               for a, bs in layout.supers.items() for b in bs])
-        plan = Plan(shapes, self.project.build_dir / "cache" / buildstate.SHACL_CACHE)
+                               for a, bs in layout.supers.items() for b in bs], cache)
+        plan = Plan(shapes, cache / buildstate.SHACL_CACHE)
         for block in blocks.values():
             plan.add_case(block.case_id, block.asserted + layout.local.get(block.case_id, []))
 
@@ -272,7 +301,7 @@ class _Incremental:
         foreign = [q.triple for q in ox.parse(b"".join(foreign_lines), format=ox.RdfFormat.N_TRIPLES)]
         plan.set_shared([t for t in layout.shared if rdf.case_id_of(t.subject) is None] + foreign)
         self._plan = plan
-        return plan.start()
+        return plan.start(graphparts.shared_key(layout.shared_nt, foreign_lines), fork=True)
 
     def _write_graph(self, path: Path, blocks, foreign_of, layout, rest: bytes) -> list:
         """graph.nt: unchanged blocks copied from the previous file (runs of neighbours at once),
@@ -295,7 +324,8 @@ class _Incremental:
                     out.write(block.data)
                     parts.append(buildstate.CasePart(
                         name, sha, size, mtime, block.case_id, offset, len(block.data),
-                        foreign_of[name], [[o.id, o.name, o.level] for o in case.organisations],
+                        foreign_of[name], [[o.id, o.name, o.level, o.involvement]
+                                           for o in case.organisations],
                         block.matches, [len(block.asserted), block.inferred, block.entailed]))
                 elif name in self.found.unchanged:
                     old = self.found.unchanged[name]
@@ -343,7 +373,7 @@ class _Incremental:
             [self._shared_at, len(layout.shared_nt), layout.shared_nt.count(b"\n")],
             [self._rest_at, len(rest), rest.count(b"\n")], rest_entailed,
             [line.decode() for line in foreign_lines], state.rule, state.family, state.tbox_named,
-            parts)
+            state.mech_named, parts)
         matches = ({pid: sorted(p.id for p in parts if pid in p.matches) for pid in self.ctx.composites}
                    if self.reason else {})
         changed = {"added": sorted(p.id for p in parts if p.file in blocks and self._old_part(p.file) is None),

@@ -45,36 +45,23 @@ class Shapes:
     ``hierarchy`` gives the (subclass, superclass) IRI pairs of the graph: a shape that targets
     or requires a class also sees the instances of its subclasses."""
 
-    def __init__(self, text: str, hierarchy) -> None:
-        import rdflib
-
+    def __init__(self, text: str, hierarchy, cache_dir: Path | None = None) -> None:
         self.text = text
         self.sha = hashlib.sha256(text.encode()).hexdigest()
-        g = rdflib.Graph().parse(data=text, format="turtle")
-        SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-        # closed shapes, SPARQL or JavaScript constraints could look at anything
-        self.everything = any(g.triples((None, SH.closed, None))) or any(
-            p in (SH.sparql, SH.js, SH.select, SH.ask, SH.targetNode) for p in g.predicates())
-        keep = {_TYPE, _SUBCLASS}
-
-        def walk(node) -> None:  # an IRI, a sequence list, or an inverse/alternative/... path node
-            if isinstance(node, rdflib.URIRef):
-                keep.add(str(node))
-                return
-            for _, p, o in g.triples((node, None, None)):
-                if p != rdflib.RDF.rest or o != rdflib.RDF.nil:
-                    walk(o)
-
-        for prop in (SH.path, SH.targetSubjectsOf, SH.targetObjectsOf, SH.equals, SH.disjoint,
-                     SH.lessThan, SH.lessThanOrEquals):
-            for obj in g.objects(None, prop):
-                walk(obj)
-        self.keep = keep
-        # rdf:type matters only for classes a shape targets or requires (sh:class), and their
-        # subclasses
-        classes = {str(o) for p in (SH.targetClass, SH["class"]) for o in g.objects(None, p)}
-        classes |= {str(s) for s in g.subjects(rdflib.RDF.type, SH.NodeShape)
-                    if (s, rdflib.RDF.type, rdflib.RDFS.Class) in g}  # implicit class targets
+        known = cache_dir / f"shapes-{self.sha[:24]}.json" if cache_dir is not None else None
+        try:  # what the shapes look at depends on their text alone: parsed once, kept
+            self.everything, keep, classes = json.loads(known.read_text(encoding="utf-8"))
+        except (OSError, ValueError, AttributeError, TypeError):
+            self.everything, keep, classes = _read_shapes(text)
+            if known is not None:
+                try:
+                    known.parent.mkdir(parents=True, exist_ok=True)
+                    write_text(known, json.dumps([self.everything, sorted(keep), sorted(classes)]))
+                except OSError:
+                    pass
+        self.keep = set(keep)
+        # rdf:type matters for the classes a shape targets or requires, and their subclasses
+        classes = set(classes)
         children: dict[str, set[str]] = {}
         for child, parent in hierarchy:
             children.setdefault(parent, set()).add(child)
@@ -98,6 +85,36 @@ class Shapes:
         keep, classes = self.keep, self.classes
         return [t for t in triples if t.predicate.value in keep
                 and (t.predicate.value != _TYPE or getattr(t.object, "value", None) in classes)]
+
+
+def _read_shapes(text: str) -> tuple[bool, set[str], set[str]]:
+    """(whether a shape could look at anything, the predicates on shape paths and targets, the
+    classes shapes target or require)."""
+    import rdflib
+
+    g = rdflib.Graph().parse(data=text, format="turtle")
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    # closed shapes, SPARQL or JavaScript constraints could look at anything
+    everything = any(g.triples((None, SH.closed, None))) or any(
+        p in (SH.sparql, SH.js, SH.select, SH.ask, SH.targetNode) for p in g.predicates())
+    keep = {_TYPE, _SUBCLASS}
+
+    def walk(node) -> None:  # an IRI, a sequence list, or an inverse/alternative/... path node
+        if isinstance(node, rdflib.URIRef):
+            keep.add(str(node))
+            return
+        for _, p, o in g.triples((node, None, None)):
+            if p != rdflib.RDF.rest or o != rdflib.RDF.nil:
+                walk(o)
+
+    for prop in (SH.path, SH.targetSubjectsOf, SH.targetObjectsOf, SH.equals, SH.disjoint,
+                 SH.lessThan, SH.lessThanOrEquals):
+        for obj in g.objects(None, prop):
+            walk(obj)
+    classes = {str(o) for p in (SH.targetClass, SH["class"]) for o in g.objects(None, p)}
+    classes |= {str(s) for s in g.subjects(rdflib.RDF.type, SH.NodeShape)
+                if (s, rdflib.RDF.type, rdflib.RDFS.Class) in g}  # implicit class targets
+    return bool(everything), keep, classes
 
 
 def hierarchy_pairs(triples) -> list[tuple[str, str]]:
@@ -185,17 +202,23 @@ class Plan:
             self._spool.close()
             self._spool = None
 
-    def start(self) -> ShaclJob:
-        """Validate what the cache does not know yet, in worker processes."""
+    def start(self, shared_key: str | None = None, fork: bool = False) -> ShaclJob:
+        """Validate what the cache does not know yet, in worker processes (``fork``: even a
+        single batch, so that the caller can go on meanwhile). ``shared_key`` names the content
+        of the shared part when the caller knows it (else its view is hashed)."""
         text = self.shapes.text
         job = ShaclJob()
-        head = rdf.to_ntriples(self.shared)
         if self.crossing or (self.cache_file is None and len(self._views) <= self.whole_max):
-            payload = head + b"".join(self._view(cid) for cid in sorted(self._views))
+            payload = rdf.to_ntriples(self.shared) + b"".join(self._view(cid) for cid in sorted(self._views))
             self.close()
-            job.submit(text, [payload], lambda results: results[0])
+            job.submit(text, [payload], lambda results: results[0], fork)
             return job
-        base = hashlib.sha256(text.encode() + rdf.canonical(head)).hexdigest()
+        head = None
+        if shared_key is not None:
+            base = hashlib.sha256(f"{self.shapes.sha}\0{shared_key}".encode()).hexdigest()
+        else:
+            head = rdf.to_ntriples(self.shared)
+            base = hashlib.sha256(text.encode() + rdf.canonical(head)).hexdigest()
         hierarchy = [t for t in self.shared if t.predicate.value == _SUBCLASS]
         context_base = hashlib.sha256(self.shapes.sha.encode() + rdf.to_ntriples(hierarchy)).digest()
         types: dict = {}
@@ -224,7 +247,7 @@ class Plan:
         count = -(-count // workers) * workers if count > 1 else count
         size = -(-len(todo) // max(count, 1))
         batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-        payloads = [head] if base not in known else []
+        payloads = [rdf.to_ntriples(self.shared) if head is None else head] if base not in known else []
         for batch in batches:
             pointed = set().union(*(self._pointed[cid] for cid in batch))
             payloads.append(rdf.to_ntriples(hierarchy) + context(pointed)
@@ -249,7 +272,7 @@ class Plan:
                 write_text(cache_file, json.dumps(sorted(known)))
             return lines
 
-        job.submit(text, payloads, finish)
+        job.submit(text, payloads, finish, fork)
         return job
 
 
@@ -294,8 +317,9 @@ class ShaclJob:
             gc.unfreeze()
             self._lines = []
 
-    def submit(self, shapes_text: str, payloads: list[bytes], finish) -> None:
-        """Validate each payload; ``finish`` turns the list of their results into the lines."""
+    def submit(self, shapes_text: str, payloads: list[bytes], finish, fork: bool = False) -> None:
+        """Validate each payload; ``finish`` turns the list of their results into the lines.
+        One payload is validated at once, here, unless ``fork``."""
         self._finish = finish
         import multiprocessing
         from concurrent.futures import Future, ProcessPoolExecutor
@@ -304,7 +328,7 @@ class ShaclJob:
             context = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this platform: one batch after the other, now
             context = None
-        if context is None or len(payloads) == 1:
+        if context is None or len(payloads) == 0 or (len(payloads) == 1 and not fork):
             for p in payloads:
                 f = Future()
                 f.set_result(shacl_lines(shapes_text, p))
@@ -312,7 +336,8 @@ class ShaclJob:
             return
         import gc
 
-        import pyshacl  # noqa: F401  (imported once here, not in every worker)
+        if len(payloads) > 1:
+            import pyshacl  # noqa: F401  (imported once here, not in every worker)
 
         # The forked workers share the parent's millions of objects copy-on-write; a garbage
         # collection in a worker would touch (and so copy) all of them. Frozen objects are
