@@ -25,15 +25,16 @@ def run(args: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
-def run_measured(args: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``pav-graph`` run; CalledProcessError on failure.
+def run_measured(args: list[str], env: dict, command: list[str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``pav-graph`` run (or of ``command`` + ``args``);
+    CalledProcessError on failure.
 
     The peak is the child's ``VmHWM`` read from /proc while it runs (every 20 ms; the high-water
     mark only grows). ``wait4``'s ru_maxrss would not do: Linux carries the parent's peak over
     into a forked child, so every small run reported the benchmark process's own 430 MiB.
     """
     start = time.perf_counter()
-    proc = subprocess.Popen([PAV_GRAPH, *args], env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([*(command or [PAV_GRAPH]), *args], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     peak_kib = 0
     while proc.poll() is None:

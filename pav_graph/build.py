@@ -127,7 +127,7 @@ def ontology_files(project: Project) -> list[Path]:
 
 def build(project: Project, *, force: bool = False, full: bool = False, shacl: bool = True,
           reason: bool = True, log=lambda msg: None) -> BuildResult:
-    """Build the graph; skip when the inputs did not change (unless ``force``).
+    """Build the graph; skip when the inputs did not change (unless ``force`` or ``full``).
 
     When only case files changed since the build in use, and it was made with the same options,
     the build is *incremental* (:mod:`pav_graph.incremental`): only the changed cases are
@@ -137,7 +137,7 @@ def build(project: Project, *, force: bool = False, full: bool = False, shacl: b
     """
     digest = digest_inputs(project)
     target = project.build_dir / "builds" / digest
-    if not force and current_build(project) == target:
+    if not (force or full) and current_build(project) == target:
         manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
         if os.path.realpath(project.build_dir / CURRENT_LINK) != os.path.realpath(target):
             link_current(project.build_dir, target)  # a build from before the link existed

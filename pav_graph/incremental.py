@@ -59,6 +59,8 @@ def build_incremental(project: Project, digest: str, *, shacl: bool, reason: boo
             raise _Fallback("the build in use has no parts.json")
         if state.reason != reason or (shacl and not state.shacl):
             raise _Fallback("the build in use was made with other options")
+        if reason and state.rule is None:
+            raise _Fallback("the composite patterns have no rule (HermiT classifies the whole graph)")
         key = buildstate.shared_key(project)
         if key != state.shared_key:
             raise _Fallback("the ontology, the vocabulary, the sources or the code changed")

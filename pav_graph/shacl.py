@@ -245,7 +245,7 @@ class Plan:
         workers = os.cpu_count() or 1
         count = -(-len(todo) // SHACL_BATCH)
         count = -(-count // workers) * workers if count > 1 else count
-        size = -(-len(todo) // max(count, 1))
+        size = max(1, -(-len(todo) // max(count, 1)))  # no case to check (a removal): no batch
         batches = [todo[i:i + size] for i in range(0, len(todo), size)]
         payloads = [rdf.to_ntriples(self.shared) if head is None else head] if base not in known else []
         for batch in batches:
