@@ -73,6 +73,7 @@ def measure(corpus_dir: Path, build_dir: Path, *, before: bool, before_max: int)
     from pav_graph import rdf
     from pav_graph.load import load_corpus
     from pav_graph.reason import classify_with_hermit
+    from pav_graph.shacl import shacl_lines
 
     os.environ["PAV_GRAPH_BUILD"] = str(build_dir)
     shutil.rmtree(build_dir, ignore_errors=True)
@@ -102,7 +103,7 @@ def measure(corpus_dir: Path, build_dir: Path, *, before: bool, before_max: int)
         triples = [t for p in builder.ontology_files(project) for t in rdf.ontology_triples(p)]
         triples += list(rdf.corpus_triples(corpus))
         shapes = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
-        seconds, _ = timed(builder._shacl_lines, shapes, rdf.to_ntriples(triples))
+        seconds, _ = timed(shacl_lines, shapes, rdf.to_ntriples(triples))
         out.setdefault("before", {})["shacl"] = seconds
         if out["cases"] <= before_max // 10:
             out["before"]["reasoner"] = timed(classify_with_hermit, corpus, triples)[0]

@@ -3,7 +3,7 @@
 Six layers, each reported as :class:`Issue` objects with a severity (error, warn, info):
 
 1. **load** — the corpus must load and validate (schema, ids, quotes); if not, nothing else runs;
-2. **SHACL** — ``ontology/shapes.ttl`` on TBox + data (:func:`pav_graph.build.run_shacl`);
+2. **SHACL** — ``ontology/shapes.ttl`` on TBox + data (:func:`pav_graph.shacl.run_shacl`);
 3. **reasoner** — HermiT must find TBox + data consistent; the result of the build is reused
    (a current build has passed both SHACL and the reasoner, so nothing is recomputed);
 4. **language** — every text we write ourselves in Dutch and in English, each in its own

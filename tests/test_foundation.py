@@ -148,14 +148,14 @@ def test_first_five_cases_exist(corpus):
 
 
 def test_shacl_conforms(project, corpus):
-    from pav_graph.build import run_shacl
+    from pav_graph.shacl import run_shacl
 
     triples = rdf.ontology_triples(project.ontology_dir / "pav-graph.ttl") + list(rdf.corpus_triples(corpus))
     assert run_shacl(project, rdf.to_ntriples(triples)) == []
 
 
 def test_shacl_catches_a_finding_without_evidence(project, corpus):
-    from pav_graph.build import run_shacl
+    from pav_graph.shacl import run_shacl
 
     triples = rdf.ontology_triples(project.ontology_dir / "pav-graph.ttl") + list(rdf.corpus_triples(corpus))
     has_evidence = rdf.P("hasEvidence")

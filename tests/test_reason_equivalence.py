@@ -4,7 +4,7 @@
   classes' rule per case) against :func:`pav_graph.reason.classify_with_hermit` (HermiT on the
   whole graph), on the real corpus;
 * the rule is refused (whole-graph HermiT instead) when a definition takes another shape;
-* SHACL: :func:`pav_graph.build.run_shacl` (view, batches, workers, cache) against one pyshacl
+* SHACL: :func:`pav_graph.shacl.run_shacl` (view, batches, workers, cache) against one pyshacl
   run on the whole, unfiltered graph, on a graph with violations spread over many cases.
 """
 
@@ -15,6 +15,7 @@ import pytest
 
 from pav_graph import build as builder
 from pav_graph import rdf
+from pav_graph import shacl as shacl_mod
 from pav_graph.reason import classify, classify_with_hermit, composite_rule, shared_triples
 
 
@@ -88,11 +89,11 @@ def _break(triples: list[ox.Triple], corpus) -> list[ox.Triple]:
 def test_batched_shacl_reports_what_one_whole_run_reports(project, corpus, tmp_path, monkeypatch):
     broken = rdf.to_ntriples(_break(graph(project, corpus), corpus))
     shapes = (project.ontology_dir / "shapes.ttl").read_text(encoding="utf-8")
-    whole = builder._shacl_lines(shapes, broken)
+    whole = shacl_mod.shacl_lines(shapes, broken)
     assert len({line.split("/finding-")[0] for line in whole if "/finding-" in line}) >= 3
     assert any("/actor/" in line for line in whole)
-    monkeypatch.setattr(builder, "SHACL_BATCH", 8)  # 34 cases: five batches, two workers
-    assert builder.run_shacl(project, broken, cache_dir=tmp_path) == whole
+    monkeypatch.setattr(shacl_mod, "SHACL_BATCH", 8)  # 34 cases: five batches, two workers
+    assert shacl_mod.run_shacl(project, broken, cache_dir=tmp_path) == whole
     # the cache keeps only conforming cases: the broken ones are validated (and reported) again
-    assert builder.run_shacl(project, broken, cache_dir=tmp_path) == whole
-    assert builder.run_shacl(project, rdf.to_ntriples(graph(project, corpus)), cache_dir=tmp_path) == []
+    assert shacl_mod.run_shacl(project, broken, cache_dir=tmp_path) == whole
+    assert shacl_mod.run_shacl(project, rdf.to_ntriples(graph(project, corpus)), cache_dir=tmp_path) == []
