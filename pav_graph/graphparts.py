@@ -14,12 +14,14 @@
   several cases share), each once, and the types entailed for the subjects of ``S`` and ``R``.
 
 Every triple is in exactly one part, so a store can be brought from one build to the next by
-removing the lines of the parts that changed and adding the new ones. That holds because of four
+removing the lines of the parts that changed and adding the new ones. That holds because of three
 properties of the generated triples, which :class:`Layout` checks on every build (a change to
 :mod:`pav_graph.rdf` that breaks one stops the build with a message saying which): no case
-triple has a subject under another case's IRI; no case triple states ``rdfs:subClassOf``; ``S``
-types no subject under a case IRI; and the derived triples of a case have subjects under its
-IRI. The per-case derivations then depend only on the case and ``S``.
+triple has a subject under another case's IRI; no case triple states ``rdfs:subClassOf``; and
+the derived triples of a case have subjects under its IRI. Where ``S`` types a case's node (a
+hand-written ontology triple may), the types that alone entails are in ``R`` and the block
+holds only those its own triples add. The per-case derivations then depend only on the case
+and ``S``.
 """
 
 from __future__ import annotations
@@ -133,11 +135,17 @@ class Layout:
         for t in self.shared:
             cid = rdf.case_id_of(t.subject)
             if cid is not None:
-                if t.predicate.value == _TYPE:
-                    raise LayoutError(f"the shared part types a node of case {cid!r} ({t}); "
-                                      "pav_graph/graphparts.py assumes only case blocks do")
                 self.local.setdefault(cid, []).append(t)
         self._local_sets = {cid: set(ts) for cid, ts in self.local.items()}
+        # S may type a case's node (a hand-written ontology triple): the types that entails
+        # follow from S alone and are in R; a block adds only what its own triples entail more
+        self._local_types = {cid: rdf.to_ntriples([t for t in ts if t.predicate.value == _TYPE])
+                             for cid, ts in self.local.items()
+                             if any(t.predicate.value == _TYPE for t in ts)}
+        self._shared_entailed: set[bytes] = set()
+        if self._local_types:
+            self._shared_entailed = set(entailed_types(self.shared_nt.split(b"\n"), self.supers)
+                                        .splitlines(keepends=True))
 
     @classmethod
     def of_shared(cls, shared_nt: bytes, composites, rule, family) -> Layout:
@@ -193,7 +201,11 @@ class Layout:
             if rdf.case_id_of(t.subject) != case.id:
                 raise LayoutError(f"a derived triple of case {case.id!r} is about another node ({t})")
         inferred_nt = rdf.to_ntriples(inferred)
-        entailed = entailed_types((block.asserted_nt + inferred_nt).split(b"\n"), self.supers)
+        typed = self._local_types.get(case.id, b"")
+        entailed = entailed_types((block.asserted_nt + inferred_nt + typed).split(b"\n"), self.supers)
+        if typed:
+            entailed = b"".join(line for line in entailed.splitlines(keepends=True)
+                                if line not in self._shared_entailed)
         block.derived = inferred_nt + entailed
         block.inferred = len(inferred)
         block.entailed = entailed.count(b"\n")

@@ -13,6 +13,7 @@ synthetic corpus of 60 cases (above ``WHOLE_GRAPH_MAX_CASES``: the full build us
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
@@ -162,3 +163,72 @@ def test_a_change_to_anything_but_case_files_builds_everything(corpus_copy, monk
     result = builds.incremental(reason=False)
     assert result.manifest["build"] == "full"
     assert any(line.startswith("full build: the ontology, the vocabulary") for line in builds.log), builds.log
+
+
+def test_case_add_validates_only_the_new_file_against_the_build_in_use(tmp_path, monkeypatch):
+    """``case add`` on a built corpus checks the new file alone (the vocabulary and the other
+    files' organisations come from the build in use) and reports what the whole-corpus check
+    reports; then the build is incremental."""
+    import yaml
+
+    from benchmarks import synth
+    from pav_graph import contrib, load
+
+    root = synth.make_corpus(60, tmp_path / "corpus")
+    builds = Builds(root, monkeypatch, tmp_path)
+    assert builds.incremental().manifest["build"] == "full"
+    monkeypatch.setenv("PAV_GRAPH_BUILD", str(builds.inc_dir))
+    data = next(d for d in (yaml.safe_load(p.read_text(encoding="utf-8"))
+                            for p in sorted(builds.project.cases_dir.glob("*.yaml")))
+                if d.get("organisations") and d.get("findings"))
+    data["id"] = "synth-new"
+    bad = tmp_path / "synth-new.yaml"
+
+    def problems(variant: dict, **kw) -> list[tuple]:
+        bad.write_text(synth.dump(variant), encoding="utf-8")
+        with pytest.raises(contrib.ContribError) as exc:
+            contrib.place_case(builds.project, bad, **kw)
+        assert "nothing was changed" in str(exc.value)
+        return sorted((p.message, p.fix, p.line, p.column) for p in exc.value.problems)
+
+    other_name = copy.deepcopy(data)  # an organisation of another file under another name
+    other_name["organisations"][0]["name"] += " (anders)"
+    misspelt = copy.deepcopy(data)  # an unknown concept: did you mean?
+    concept = misspelt["findings"][0]["concept"]
+    misspelt["findings"][0]["concept"] = concept[:-1] + "x"
+    # without a build, the whole corpus is loaded with the file
+    whole = [problems(other_name, build=False), problems(misspelt, build=False)]
+    assert "differs from" in whole[0][0][0] and concept in str(whole[1])
+
+    def no_whole_corpus(*args, **kw):
+        raise AssertionError("case add loaded the whole corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_whole_corpus)
+    assert [problems(other_name), problems(misspelt)] == whole
+    assert not (builds.project.cases_dir / "synth-new.yaml").exists()
+
+    bad.write_text(synth.dump(data), encoding="utf-8")
+    placed = contrib.place_case(builds.project, bad)
+    assert placed.build.manifest["build"] == "incremental"
+    assert placed.build.manifest["changes"]["added"] == ["synth-new"]
+
+
+def test_an_ontology_that_types_a_case_node_is_built_alike(tmp_path, monkeypatch):
+    """A hand-written ontology triple may type a case's node: the types that entails are in the
+    graph once (not once from the ontology and again from the case), and an incremental build of
+    a change to that case equals the full build."""
+    from benchmarks import synth
+
+    root = synth.make_corpus(60, tmp_path / "corpus")
+    typed = sorted((root / "cases").glob("*.yaml"))[10]
+    (root / "ontology" / "extra.ttl").write_text(
+        f"<https://w3id.org/pav-graph/id/case/{typed.stem}> a "
+        "<https://w3id.org/pav-graph/ontology#Case> .\n", encoding="utf-8")
+    builds = Builds(root, monkeypatch, tmp_path)
+    first = builds.incremental()
+    nt = (first.directory / "graph.nt").read_bytes().splitlines()
+    assert len(nt) == len(set(nt)) == first.manifest["triples"]
+    change_summary(typed)
+    changed = builds.incremental()
+    assert changed.manifest["build"] == "incremental", builds.log
+    builds.assert_same_as_full(changed)

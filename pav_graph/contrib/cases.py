@@ -129,8 +129,10 @@ def place_case(project: Project, file: Path, *, replace: bool = False, build: bo
         with tempfile.TemporaryDirectory(prefix="pav-graph-add-") as tmp:
             candidate = Path(tmp) / f"{cid}.yaml"
             candidate.write_text(text, encoding="utf-8")
-            others = [p for p in sorted(project.cases_dir.glob("*.yaml")) if p != target]
-            _, problems = load_corpus(project, [*others, candidate])
+            problems = _validate_on_build(project, candidate, target) if build else None
+            if problems is None:  # the whole corpus with the candidate in place of the target
+                others = [p for p in sorted(project.cases_dir.glob("*.yaml")) if p != target]
+                _, problems = load_corpus(project, [*others, candidate])
             mine = [p for p in problems.errors if p.file == candidate]
             for p in mine:
                 p.file = file
@@ -164,6 +166,43 @@ def place_case(project: Project, file: Path, *, replace: bool = False, build: bo
             _restore(target, old_bytes, backup, backup_dir if made_backup_dir else None)
             raise
     return Placed(cid, target, existed, backup, result, other_problems)
+
+
+def _validate_on_build(project: Project, candidate: Path, target: Path) -> Problems | None:
+    """The problems :func:`pav_graph.load.load_corpus` would find with ``candidate`` in place
+    of ``target``, checking the candidate alone: against the vocabulary the build in use loaded
+    and the organisations its other case files declare (kept in its ``parts.json``).
+
+    Only when that is exact: the build in use has its parts and was made from the same
+    vocabulary, ontology, sources and code, no other case file changed since, and no mechanism
+    link names the case (its levels are checked with the links). Else None: validate the whole
+    corpus. (A case add that builds is then validated once per file, in the incremental build.)
+    """
+    from pav_graph import buildstate
+    from pav_graph.build import current_build
+    from pav_graph.load import Organisations, load_case, locate_problems
+
+    previous = current_build(project)
+    state = buildstate.read_state(previous) if previous is not None else None
+    if state is None or candidate.stem in state.mech_named:
+        return None
+    key = buildstate.shared_key(project)
+    ctx = buildstate.load_context(project, key) if key == state.shared_key else None
+    if ctx is None:
+        return None
+    found = buildstate.scan(project, state)
+    if any(p != target for p in found.changed) or any(p.file != target.name for p in found.removed):
+        return None
+    problems = Problems()
+    case = load_case(candidate, ctx, problems)
+    if case is not None:
+        orgs = Organisations()  # load_corpus's order: the other files by name, then the candidate
+        for name, part in sorted(found.unchanged.items()):
+            if name != target.name:
+                orgs.check(project.cases_dir / name, [tuple(o[:3]) for o in part.orgs], problems)
+        orgs.check(candidate, [(o.id, o.name, o.level) for o in case.organisations], problems)
+    locate_problems(problems)
+    return problems
 
 
 def _restore(target: Path, old_bytes: bytes | None, backup: Path | None,
