@@ -65,11 +65,18 @@ def measure(root: Path, case_id: str, src: Path, build_dir: Path, spare: Path,
             repeat: int) -> dict:
     env = {**os.environ, "PAV_GRAPH_CORPUS": str(root), "PAV_GRAPH_BUILD": str(build_dir),
            "PYTHONPATH": str(src)}
-    command = [sys.executable, "-m", "pav_graph"]
+    # -P: not the current directory first on sys.path (it could hold another pav_graph/)
+    command = [sys.executable, "-P", "-m", "pav_graph"]
+    used = subprocess.run([sys.executable, "-P", "-c", "import pav_graph; print(pav_graph.__file__)"],
+                          env=env, check=True, capture_output=True, text=True).stdout.strip()
+    if not Path(used).is_relative_to(src):
+        raise SystemExit(f"the code measured should be {src}, but Python imports {used}")
 
     def run(*args: str) -> None:
-        subprocess.run([*command, *args], env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
+        done = subprocess.run([*command, *args], check=False, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise SystemExit(f"pav-graph {' '.join(args)} ({src}): exit {done.returncode}: {done.stderr}")
 
     def manifest() -> dict:
         return json.loads((build_dir / "current" / "manifest.json").read_text(encoding="utf-8"))
@@ -77,7 +84,7 @@ def measure(root: Path, case_id: str, src: Path, build_dir: Path, spare: Path,
     run("build")  # the corpus with the case, built once (full)
     seconds, peaks, modes, stages = [], [], [], []
     for _ in range(repeat):
-        run("case", "remove", case_id)
+        run("case", "remove", case_id, "--yes")
         wall, peak = run_measured(["case", "add", str(spare)], env, command)
         m = manifest()
         assert m["cases"] == len(list((root / "cases").glob("*.yaml"))), m["cases"]
@@ -106,6 +113,11 @@ def markdown(results: dict) -> str:
          f"package at `{results['before']}` ({results['before_commit'][:7]}), *after* this "
          f"checkout ({results['after_commit'][:7]}), in the same run, each with its own build "
          f"directory. Reproduce with `{results['command']}`."),
+        "",
+        ("The machine was shared with other engineers' test runs while this ran (issue 19 "
+         "measured 7.6 s for *before* on a quieter day): compare the two columns, which ran "
+         "minutes apart. Peak RSS is the `pav-graph` process's own (HermiT's JVM, a child "
+         "process of *before*, is not in it)."),
         "",
         "| corpus | before (s) | after (s) | speed-up | peak RSS before / after (MiB) | after: build | after: build stages (s, median run) |",
         "|---|---|---|---|---|---|---|",
