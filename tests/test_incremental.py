@@ -62,6 +62,8 @@ class Builds:
         reference = reference or self.full()
         assert reference.manifest["build"] == "full"
         got, want = lines(result.directory), lines(reference.directory)
+        written = (result.directory / "graph.nt").read_bytes().splitlines()
+        assert len(written) == len(got) == result.manifest["triples"], "a triple twice in graph.nt"
         assert len(got) == len(want) and got == want, (
             f"incremental - full: {sorted(got - want)[:5]}; full - incremental: {sorted(want - got)[:5]}")
         # the store holds the same triples (blank nodes are named by the store: compared apart)
