@@ -27,10 +27,10 @@ PG = "https://w3id.org/pav-graph/ontology#"
 
 
 @pytest.fixture(scope="module")
-def model(built, request):
-    """The validated case files the build was made from (other work may change the checkout
-    while the tests run, so the session build's own model is preferred to a fresh load)."""
-    return built.corpus if built.corpus is not None else request.getfixturevalue("corpus")
+def model(corpus):
+    """The validated case files the build was made from (a build streams its case files and
+    keeps no model, so the corpus is loaded from the same checkout)."""
+    return corpus
 
 
 @pytest.fixture(scope="module")
