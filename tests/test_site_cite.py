@@ -110,7 +110,7 @@ def test_cite_copies_a_full_citation_whose_permalink_opens_on_the_quote(site, ch
     text = cite(p, QUOTE_ID)
     assert text.startswith(f"“{QUOTE}")
     assert "— volgens essay zonder bekende titel (auteur onbekend, jaar onbekend), regels 73–75." in text
-    assert "Bevinding: onveilige meldcultuur." in text
+    assert "Bevinding: onveilige meldcultuur (volgens respondenten)." in text  # its voice
     assert "Casus: Maastricht: mail van de gemeentesecretaris" in text
     link = re.search(r"pav-graph, (\S+) \(geraadpleegd ", text).group(1)
     assert link == f"cases/{CASE}.html#{QUOTE_ID}"  # from disk: the path from the site root
@@ -133,7 +133,7 @@ def test_cite_copies_a_full_citation_whose_permalink_opens_on_the_quote(site, ch
     # a claim's own citation holds all its quotes; English view: English words, Dutch quote marked
     p.click("#lang-toggle")
     text = cite(p, "finding-onveilige-meldcultuur")
-    assert text.startswith("Finding: unsafe reporting culture.")
+    assert text.startswith("Finding: unsafe reporting culture (according to respondents).")
     assert f"“{QUOTE}" in text and text.count("(Dutch original) — according to an essay with no "
                                                  "known title (author unknown, year unknown)") == 2
     assert "Case: Maastricht: the municipal secretary" in text and "(accessed " in text
@@ -190,7 +190,8 @@ def injected_site(tmp_path_factory, project_root) -> Path:
     _inject(corpus)
     path = corpus / "cases" / f"{CASE}.yaml"
     text = path.read_text(encoding="utf-8")
-    text, n = re.subn(r"(\n  - concept: onveilige-meldcultuur\n)", r"\1    basis: latent\n    voice: respondents\n"
+    text, n = re.subn(r"(\n  - concept: onveilige-meldcultuur\n)(    voice: \S+\n)?",
+                      r"\1    basis: latent\n    voice: respondents\n"
                       "    attributed_to: {nl: '<b>vet</b> de medewerkers', en: '<b>vet</b> the staff'}\n",
                       text, count=1)
     assert n == 1
