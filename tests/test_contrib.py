@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from contribkit import digest
 
 from pav_graph import casefile, contrib
 from pav_graph.project import Project
@@ -33,15 +34,6 @@ WANTROUWEN = "Daarmee samenhangend groeit in veel casussen het onderlinge wantro
 def own_build_dir(tmp_path, monkeypatch):
     """Builds of the corpus copy go to their own directory (never the session's build)."""
     monkeypatch.setenv("PAV_GRAPH_BUILD", str(tmp_path / "build"))
-
-
-def tree_digest(directory: Path) -> str:
-    """Every file under ``directory`` with its bytes; the empty lock file is bookkeeping."""
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != contrib.LOCK_NAME:
-            h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def yaml_digest(directory: Path) -> str:
@@ -142,10 +134,10 @@ def test_place_refuses_an_existing_id_and_replace_keeps_a_backup(corpus_copy, tm
     draft = tmp_path / "d.yaml"
     draft.write_text(valid_case("maastricht-2025"), encoding="utf-8")
     old = (corpus_copy / "cases" / "maastricht-2025.yaml").read_bytes()
-    before = tree_digest(corpus_copy / "cases")
+    before = digest(corpus_copy / "cases")
     with pytest.raises(contrib.ContribError, match="already exists.*--replace"):
         contrib.place_case(project, draft, build=False)
-    assert tree_digest(corpus_copy / "cases") == before
+    assert digest(corpus_copy / "cases") == before
     placed = contrib.place_case(project, draft, replace=True, build=False)
     assert placed.replaced and placed.backup.read_bytes() == old
     assert placed.backup.parent == corpus_copy / "cases" / ".backup"
@@ -158,7 +150,7 @@ def test_failure_just_before_the_rename_leaves_cases_unchanged(corpus_copy, tmp_
     for case_id, replace in (("oefen-nieuw", False), ("houten", True)):
         draft = tmp_path / f"{case_id}.yaml"
         draft.write_text(valid_case(case_id), encoding="utf-8")
-        before = tree_digest(corpus_copy / "cases")
+        before = digest(corpus_copy / "cases")
 
         def broken_replace(src, dst):
             raise OSError(28, "No space left on device")
@@ -167,7 +159,7 @@ def test_failure_just_before_the_rename_leaves_cases_unchanged(corpus_copy, tmp_
         with pytest.raises(OSError):
             contrib.place_case(project, draft, replace=replace, build=False)
         monkeypatch.undo()
-        assert tree_digest(corpus_copy / "cases") == before, case_id
+        assert digest(corpus_copy / "cases") == before, case_id
         assert not list((corpus_copy / "cases").glob(".*.tmp"))
 
 
@@ -177,7 +169,7 @@ def test_a_failing_build_restores_cases(corpus_copy, tmp_path, monkeypatch):
     project = Project(corpus_copy)
     draft = tmp_path / "houten.yaml"
     draft.write_text(valid_case("houten"), encoding="utf-8")
-    before = tree_digest(corpus_copy / "cases")
+    before = digest(corpus_copy / "cases")
 
     def failing_build(*args, **kwargs):
         raise build.BuildFailed("SHACL: 1 violation(s)", lines=["a violation"])
@@ -185,7 +177,7 @@ def test_a_failing_build_restores_cases(corpus_copy, tmp_path, monkeypatch):
     monkeypatch.setattr(build, "build", failing_build)
     with pytest.raises(contrib.ContribError, match="build failed.*restored"):
         contrib.place_case(project, draft, replace=True, build=True)
-    assert tree_digest(corpus_copy / "cases") == before
+    assert digest(corpus_copy / "cases") == before
 
 
 KILL_CHILD = textwrap.dedent("""\
