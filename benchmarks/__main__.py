@@ -25,15 +25,15 @@ def log(message: str) -> None:
 
 def check_corpus(corpus: Path) -> None:
     """Fail early (and briefly) when a generated corpus does not validate."""
-    from pav_graph import load
+    from pav_graph.load import corpus as loader
     from pav_graph.project import Project
 
-    located = load.locate_problems
-    load.locate_problems = lambda problems: None  # positions are not needed to fail fast
+    located = loader.locate_problems
+    loader.locate_problems = lambda problems: None  # positions are not needed to fail fast
     try:
-        _, problems = load.load_corpus(Project(corpus))
+        _, problems = loader.load_corpus(Project(corpus))
     finally:
-        load.locate_problems = located
+        loader.locate_problems = located
     if problems:
         first = next(iter(problems))
         raise SystemExit(f"synthetic corpus {corpus} has {len(problems.errors)} problem(s), "

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from pav_graph import load
+from pav_graph.load import files as load
 from pav_graph.schema import CASE_SCHEMA, CONCEPT_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent

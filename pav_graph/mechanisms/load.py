@@ -19,9 +19,9 @@ from pav_graph import yamlio
 from pav_graph.claims import DEFAULTS
 from pav_graph.load import (
     Context,
-    _explain_schema_error,
     check_concept_ref,
     check_evidence,
+    explain_schema_error,
     outside_corpus,
     read_yaml,
 )
@@ -51,7 +51,7 @@ def _validator() -> Draft202012Validator:
 def _check_schema(path: Path, data, problems: Problems) -> bool:
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     for err in errors:
-        message, fix = _explain_schema_error(err)
+        message, fix = explain_schema_error(err)
         problems.add(path, message, fix.replace("docs/case-format.md", "docs/mechanisms.md"),
                      path=err.absolute_path)
     return not errors
