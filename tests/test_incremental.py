@@ -234,3 +234,42 @@ def test_an_ontology_that_types_a_case_node_is_built_alike(tmp_path, monkeypatch
     changed = builds.incremental()
     assert changed.manifest["build"] == "incremental", builds.log
     builds.assert_same_as_full(changed)
+
+
+def test_a_shacl_violation_of_a_new_case_fails_the_incremental_build_as_it_fails_a_full_one(
+        tmp_path, monkeypatch):
+    """SHACL checks the changed case in an incremental build: a violation that only shows with
+    the new case in place (an ontology triple gives a case that does not exist yet a second kind,
+    harmless until the case file arrives) fails ``case add`` with the violation a full build
+    reports, nothing is placed and the build in use stays the previous one."""
+    from benchmarks import synth
+    from pav_graph import contrib
+    from pav_graph.build import BuildFailed, current_build
+
+    root = synth.make_corpus(60, tmp_path / "corpus")
+    new = sorted((root / "cases").glob("*.yaml"))[5]
+    moved = shutil.move(new, tmp_path / new.name)
+    (root / "ontology" / "extra.ttl").write_text(
+        f"<https://w3id.org/pav-graph/id/case/{new.stem}> <https://w3id.org/pav-graph/ontology#caseKind> "
+        "<https://w3id.org/pav-graph/id/case-kind/mention> .\n", encoding="utf-8")
+    builds = Builds(root, monkeypatch, tmp_path)
+    before = builds.incremental().directory  # the node has no type yet: no shape targets it
+
+    monkeypatch.setenv("PAV_GRAPH_BUILD", str(builds.inc_dir))
+    log: list[str] = []
+    with pytest.raises(contrib.ContribError) as exc:
+        contrib.place_case(builds.project, Path(moved), log=log.append)
+    assert "SHACL: 1 violation" in str(exc.value), exc.value
+    assert not any(m.startswith("full build") for m in log), log  # it was the incremental build
+    assert not new.exists() and current_build(builds.project) == before
+
+    shutil.copy(moved, new)  # the same inputs, built whole
+    with pytest.raises(BuildFailed) as full:
+        builds.full()
+    with pytest.raises(BuildFailed) as incremental:
+        builds.incremental()
+    assert not any(m.startswith("full build") for m in builds.log), builds.log
+    assert incremental.value.lines == full.value.lines
+    assert len(full.value.lines) == 1 and "pav-graph.ttl" not in full.value.lines[0]
+    assert f"case/{new.stem}" in full.value.lines[0] and "caseKind" in full.value.lines[0]
+    assert current_build(builds.project) == before
