@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import time
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +32,7 @@ from markupsafe import Markup
 from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
 from pav_graph.site import citation, downloads, embed, graphs, search
+from pav_graph.site import incremental as inc
 from pav_graph.site.data import STATUS, SiteData, load_site_data
 from pav_graph.site.passages import private_blocks
 
@@ -65,8 +65,9 @@ class SiteResult:
     outdir: Path
     pages: int
     seconds: float
-    graph_nodes: int
+    graph_nodes: int | None  # None: the corpus graph was not made again
     aggregated: bool
+    full: bool = True  # the whole directory was written (else only the pages that changed)
 
 
 def jsonblock(value: object) -> Markup:
@@ -206,107 +207,175 @@ def check_base_url(base_url: str) -> str:
 
 
 def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: None,
-               base_url: str = "") -> SiteResult:
+               base_url: str = "", build_id: str = "", full: bool = False) -> SiteResult:
     """Write the site for the built ``store`` of ``project`` (source texts come from its
     ``sources/``) to ``outdir``. With ``base_url`` (where the site will be published) the
-    permalinks in citations, downloads and embed snippets are absolute."""
+    permalinks in citations, downloads and embed snippets are absolute.
+
+    When ``outdir`` holds a complete site this command wrote (its manifest), only the pages
+    whose inputs changed are made again and rewritten (:mod:`pav_graph.site.incremental`);
+    ``full`` (or a site from other code, another base URL, or a run that stopped) writes the
+    whole directory anew."""
     t0 = time.perf_counter()
     outdir = Path(outdir)
     base_url = check_base_url(base_url)
     prepare_outdir(outdir)
     data = load_site_data(store, _source_models(project))
     _check_ids(data)
-    env = environment()
-    styles_by_kind = {s["kind"]: s for s in graphs.styles(data)}
     for s in data.sources.values():
         s["cite"] = cite(s)
-    level_en = dict(data.level_en)  # every level an organisation has, not only a case's own
+    log(f"loaded the site data in {time.perf_counter() - t0:.1f} s")
+    data, digests = inc.tracked(data, base_url)
+    info: dict = {}  # what the corpus job made, for the result
+    jobs = _jobs(store, data, base_url, info)
+    code = inc.code_digest((vis_network_dir(),))
+    previous = None if full else inc.read_manifest(outdir)
+    if previous is not None and (previous["code"] != code or previous["base_url"] != base_url
+                                 or not (outdir / MARKER).exists()):
+        previous = None
+    if previous is None:
+        made = inc.make_all(jobs, lambda: _ttl(store, data, list(data.cases)))
+        _write_whole(outdir, made, inc.manifest_text(build_id, code, base_url, made.jobs, digests))
+        rewritten = sum(p.endswith(".html") for p in made.pages)
+    else:
+        rewritten = inc.update(outdir, previous, jobs, digests,
+                               lambda ids: _ttl(store, data, ids),
+                               lambda made: inc.manifest_text(build_id, code, base_url, made, digests),
+                               log)
+    corpus = info.get("corpus")
+    return SiteResult(outdir, rewritten, time.perf_counter() - t0,
+                      len(corpus["nodes"]) if corpus else None,
+                      bool(corpus) and corpus["shown"] < corpus["total"], full=previous is None)
+
+
+def _ttl(store: ox.Store, data, ids: list[str]) -> dict[str, bytes]:
+    return downloads.case_subgraphs(store, ids)
+
+
+def _jobs(store: ox.Store, data: SiteData, base_url: str, info: dict) -> dict:
+    """``job id -> make``: each ``make(pages, ttl)`` renders its pages into ``pages`` (path ->
+    text or bytes); ``ttl`` gives the Turtle download of a case (read from the store)."""
+    env = environment()
+    styles_by_kind = {s["kind"]: s for s in graphs.styles(data)}
     common = {
         "cases": data.cases, "concepts": data.concepts, "sources": data.sources,
-        "kinds": data.kinds, "styles_by_kind": styles_by_kind, "level_en": level_en,
+        "kinds": data.kinds, "styles_by_kind": styles_by_kind, "level_en": data.level_en,
         "kind_singular": {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_SINGULAR.items()},
         "groups": {k: {"nl": nl, "en": en} for k, (nl, en) in GROUPS.items()},
         "statuses": {k: {"nl": nl, "en": en} for k, (nl, en) in STATUS.items()},
-        "stats": {"cases": len(data.cases), "concepts": len(data.concepts),
-                  "sources": len(data.sources),
-                  # full cases apart from mentions in passing and textbook illustrations
-                  "kinds": Counter(case["kind"] for case in data.cases.values())},
-        "base_url": base_url,
+        "stats": data.stats, "base_url": base_url,
     }
-    pages: dict[str, str | bytes] = {}
 
-    def render(path: str, template: str, title: dict, graphs_on_page: bool = False, **ctx) -> None:
-        root = "../" * path.count("/")
-        if ctx.get("inline") and base_url:  # a file to copy anywhere: its links go to the site
-            root = base_url
-        pages[path] = env.get_template(template).render(
-            **common, **ctx, root=root, title=title, graphs=graphs_on_page, path=path)
+    def renderer(pages: dict):
+        def render(path: str, template: str, title: dict, graphs_on_page: bool = False, **ctx) -> None:
+            root = "../" * path.count("/")
+            if ctx.get("inline") and base_url:  # a file to copy anywhere: its links go to the site
+                root = base_url
+            pages[path] = env.get_template(template).render(
+                **common, **ctx, root=root, title=title, graphs=graphs_on_page, path=path)
+        return render
 
-    corpus = graphs.corpus_graph(data)
-    relations = graphs.relation_index(data)
-    roles = graphs.role_map(data, relations)
-    render("index.html", "index.html", {"nl": "Casussen", "en": "Cases"}, **_home(data))
-    render("graph.html", "graph.html", {"nl": "Patronen over de casussen heen",
-                                        "en": "Patterns across the cases"}, True,
-           graph=corpus, roles_graph=roles,
-           panel=graphs.panel_data(data, corpus, roles, relations))
-    grouped = {}
-    for c in sorted(data.concepts.values(), key=lambda c: c["label"]["nl"].casefold()):
-        grouped.setdefault(c["kind"], []).append(c)
-    order = list(graphs.KIND_STYLE) + sorted(grouped)
-    render("concepts.html", "concepts.html", {"nl": "Begrippen", "en": "Concepts"},
-           kind_groups=[(k, grouped[k]) for k in dict.fromkeys(order) if k in grouped])
-    render("sources.html", "sources.html", {"nl": "Bronnen", "en": "Sources"},
-           source_list=list(data.sources.values()))
-    render("search.html", "search.html", {"nl": "Zoeken", "en": "Search"})
-    pages[search.FILE] = search.index_script(search.search_index(data, cite))
-    turtle = downloads.case_subgraphs(store, data.cases)
-    inline = embed.inline_assets(vis_network_dir())
-    embed_caption = {"nl": "De casus met zijn begrippen, bronnen en vergelijkbare casussen.",
-                     "en": "The case with its concepts, sources and similar cases."}
-    for cid, case in data.cases.items():
-        ego = graphs.case_ego(data, cid)
-        views = graphs.case_views(data, cid, ego)
-        snippet = embed.iframe_snippet(f"{base_url or '../'}embed/cases/{cid}.html",
-                                       case["label"]["nl"])
-        render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
-               graph=ego, views=views, finding_kinds=FINDING_KINDS,
-               period=period_text(case["start"], case["end"]), embed_snippet=snippet,
-               citations=citation.page_data(case, data.sources))
-        record = downloads.case_record(case, data.concepts, base_url)
-        pages[f"cases/{cid}.json"] = downloads.record_json(record)
-        pages[f"cases/{cid}.csv"] = downloads.record_csv(record)
-        pages[f"cases/{cid}.ttl"] = turtle[cid]
-        render(f"embed/cases/{cid}.html", "embed.html", case["label"], True, graph=ego, gid="ego",
-               caption=embed_caption, inline=None,
-               page_url=f"{base_url or '../../'}cases/{cid}.html")
     corpus_caption = {"nl": "Patronen en risicofactoren: grootte naar het aantal casussen, lijnen "
                             "naar hoe vaak ze samen voorkomen.",
                       "en": "Patterns and risk factors: size by the number of cases, lines by how "
                             "often they occur together."}
-    for name, inlined in (("graph.html", None), ("graph-standalone.html", inline)):
-        render(f"embed/{name}", "embed.html", {"nl": "Patronen over de casussen heen",
-                                               "en": "Patterns across the cases"},
-               True, graph=corpus, gid="corpus", caption=corpus_caption, inline=inlined,
-               page_url=f"{base_url or '../'}graph.html")
-    for cid, c in data.concepts.items():
-        cgraph = graphs.concept_ego(data, cid)
-        render(f"concepts/{cid}.html", "concept.html", c["label"], True, c=c,
-               graph=cgraph, views=graphs.concept_views(cgraph))
-    for sid, s in data.sources.items():
-        render(f"sources/{sid}.html", "source.html", {"nl": s["title"] or sid, "en": s["title"] or sid},
-               s=s, blocks=private_blocks(context_blocks(s), s["redactions"]),
-               redaction_labels=REDACTION_LABEL)
-    from pav_graph.site.mechanisms import render_mechanisms  # causal loop diagrams (issue 18)
+    embed_caption = {"nl": "De casus met zijn begrippen, bronnen en vergelijkbare casussen.",
+                     "en": "The case with its concepts, sources and similar cases."}
 
-    render_mechanisms(store, data, render, pages)
-    log(f"rendered {len(pages)} pages")
+    def corpus_pages(pages, ttl) -> None:
+        render = renderer(pages)
+        corpus = info["corpus"] = graphs.corpus_graph(data)
+        relations = graphs.relation_index(data)
+        roles = graphs.role_map(data, relations)
+        render("index.html", "index.html", {"nl": "Casussen", "en": "Cases"}, **_home(data))
+        render("graph.html", "graph.html", {"nl": "Patronen over de casussen heen",
+                                            "en": "Patterns across the cases"}, True,
+               graph=corpus, roles_graph=roles,
+               panel=graphs.panel_data(data, corpus, roles, relations))
+        inline = embed.inline_assets(vis_network_dir())
+        for name, inlined in (("graph.html", None), ("graph-standalone.html", inline)):
+            render(f"embed/{name}", "embed.html", {"nl": "Patronen over de casussen heen",
+                                                   "en": "Patterns across the cases"},
+                   True, graph=corpus, gid="corpus", caption=corpus_caption, inline=inlined,
+                   page_url=f"{base_url or '../'}graph.html")
 
+    def concept_list(pages, ttl) -> None:
+        grouped = {}
+        for c in sorted(data.concepts.values(), key=lambda c: c["label"]["nl"].casefold()):
+            grouped.setdefault(c["kind"], []).append(c)
+        order = list(graphs.KIND_STYLE) + sorted(grouped)
+        renderer(pages)("concepts.html", "concepts.html", {"nl": "Begrippen", "en": "Concepts"},
+                        kind_groups=[(k, grouped[k]) for k in dict.fromkeys(order) if k in grouped])
+
+    def other_pages(pages, ttl) -> None:
+        render = renderer(pages)
+        render("sources.html", "sources.html", {"nl": "Bronnen", "en": "Sources"},
+               source_list=list(data.sources.values()))
+        render("search.html", "search.html", {"nl": "Zoeken", "en": "Search"})
+
+    def search_index(pages, ttl) -> None:
+        pages[search.FILE] = search.index_script(search.search_index(data, cite))
+
+    def case_pages(cid: str):
+        def make(pages, ttl) -> None:
+            render = renderer(pages)
+            case = data.cases[cid]
+            ego = graphs.case_ego(data, cid)
+            views = graphs.case_views(data, cid, ego)
+            snippet = embed.iframe_snippet(f"{base_url or '../'}embed/cases/{cid}.html",
+                                           case["label"]["nl"])
+            render(f"cases/{cid}.html", "case.html", case["label"], True, case=case,
+                   graph=ego, views=views, finding_kinds=FINDING_KINDS,
+                   period=period_text(case["start"], case["end"]), embed_snippet=snippet,
+                   citations=citation.page_data(case, data.sources))
+            record = downloads.case_record(case, data.concepts, base_url)
+            pages[f"cases/{cid}.json"] = downloads.record_json(record)
+            pages[f"cases/{cid}.csv"] = downloads.record_csv(record)
+            inc.reads_all(case)  # the Turtle comes from the store: made again with any change of the case
+            pages[f"cases/{cid}.ttl"] = ttl(cid)
+            render(f"embed/cases/{cid}.html", "embed.html", case["label"], True, graph=ego,
+                   gid="ego", caption=embed_caption, inline=None,
+                   page_url=f"{base_url or '../../'}cases/{cid}.html")
+        return make
+
+    def concept_page(cid: str):
+        def make(pages, ttl) -> None:
+            c = data.concepts[cid]
+            cgraph = graphs.concept_ego(data, cid)
+            renderer(pages)(f"concepts/{cid}.html", "concept.html", c["label"], True, c=c,
+                            graph=cgraph, views=graphs.concept_views(cgraph))
+        return make
+
+    def source_page(sid: str):
+        def make(pages, ttl) -> None:
+            s = data.sources[sid]
+            renderer(pages)(f"sources/{sid}.html", "source.html",
+                            {"nl": s["title"] or sid, "en": s["title"] or sid},
+                            s=s, blocks=private_blocks(context_blocks(s), s["redactions"]),
+                            redaction_labels=REDACTION_LABEL)
+        return make
+
+    def mechanism_pages(pages, ttl) -> None:
+        from pav_graph.site.mechanisms import render_mechanisms  # causal loop diagrams (issue 18)
+
+        render_mechanisms(store, data, renderer(pages), pages)
+
+    jobs = {"corpus": corpus_pages, "concepts": concept_list, "other": other_pages,
+            "search": search_index, inc.ALWAYS: mechanism_pages}
+    ids = list(dict.keys(data.cases))
+    jobs.update({f"case:{cid}": case_pages(cid) for cid in ids})
+    jobs.update({f"concept:{cid}": concept_page(cid) for cid in dict.keys(data.concepts)})
+    jobs.update({f"source:{sid}": source_page(sid) for sid in dict.keys(data.sources)})
+    return jobs
+
+
+def _write_whole(outdir: Path, made, manifest: str) -> None:
+    """The whole site, written next to ``outdir`` and swapped in."""
     tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        for path, html in pages.items():
+        for path, html in made.pages.items():
             target = tmp / path
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(html, bytes):
@@ -316,12 +385,10 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         copy_assets(tmp)
         (tmp / MARKER).write_text("written by `pav-graph site`; the whole directory is replaced "
                                   "when the site is generated again\n", encoding="utf-8")
+        (tmp / inc.MANIFEST).write_text(manifest, encoding="utf-8")
         _swap(tmp, outdir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return SiteResult(outdir, sum(p.endswith(".html") for p in pages), time.perf_counter() - t0,
-                      len(corpus["nodes"]),
-                      corpus["shown"] < corpus["total"])
 
 
 def _source_models(project: Project) -> dict:

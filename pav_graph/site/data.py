@@ -124,6 +124,7 @@ class SiteData:
     sources: dict[str, dict]
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     level_en: dict[str, str] = field(default_factory=dict)  # Dutch level label -> English
+    stats: dict = field(default_factory=dict)  # the counts of the home page's footer
 
 
 def load_site_data(store: ox.Store, source_models: dict[str, Source]) -> SiteData:

@@ -61,7 +61,7 @@ def case_ego(data: SiteData, case_id: str) -> dict:
             label = {lang: f"{label[lang]} ({mark[lang]})" for lang in ("nl", "en")}
         tip = concept_tip(data, cid, {lang: ("telt niet mee: " if lang == "nl" else
                                              "does not count: ") + mark[lang]
-                                      for lang in ("nl", "en")} if mark else None)
+                                      for lang in ("nl", "en")} if mark else None, count=False)
         rank = (1 if c["kind"] in CORE_KINDS else 2) + (0.5 if mark else 0)
         b.node(key, c["kind"], label, tip, f"concepts/{cid}.html", possible=bool(mark),
                priority=rank, **MEMBER)
@@ -84,7 +84,7 @@ def case_ego(data: SiteData, case_id: str) -> dict:
         concept(cid, "possible", possible_mark(items))
     for sid in case["sources"]:
         if sid in data.sources:
-            b.node(f"source:{sid}", "source", {"nl": sid, "en": sid}, source_tip(data, sid),
+            b.node(f"source:{sid}", "source", {"nl": sid, "en": sid}, source_tip(data, sid, count=False),
                    f"sources/{sid}.html", priority=3, **MINOR)
             b.edge(me, f"source:{sid}", "source")
     similar = []

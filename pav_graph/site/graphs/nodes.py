@@ -207,16 +207,20 @@ def place_blocks(blocks: list[Box], links: dict[tuple[int, int], float], fixed: 
                              fixed=fixed, density=density)
 
 
-def concept_tip(data, cid: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+def concept_tip(data, cid: str, extra: dict[str, str] | None = None,
+                count: bool = True) -> dict[str, str]:
+    """A concept's tooltip; ``count=False`` leaves out its number of cases, which changes with
+    every case that links it (a case page shows its own case, so it stays as it is when
+    another case is added: ``pav-graph site`` then rewrites only the pages a change touches)."""
     c = data.concepts[cid]
-    n = len(c["cases"])
+    n = len(c["cases"]) if count else 0
     kind = data.kinds.get(c["kind"], {"nl": c["kind"], "en": c["kind"]})
     tip = {}
     for lang, word in (("nl", "casussen"), ("en", "cases")):
         definition = c["definition"].get(lang) or ""
         if len(definition) > 220:
             definition = definition[:219].rstrip() + "…"
-        tip[lang] = f"{c['label'][lang]}\n{kind[lang]} · {n} {word}" + (
+        tip[lang] = f"{c['label'][lang]}\n{kind[lang]}" + (f" · {n} {word}" if count else "") + (
             f"\n{extra[lang]}" if extra else "") + (f"\n{definition}" if definition else "")
     return tip
 
@@ -231,8 +235,12 @@ def case_tip(data, cid: str) -> dict[str, str]:
             "en": f"{case['label']['en']}\ncase · {levels_en} · {period}\n{n} findings"}
 
 
-def source_tip(data, sid: str) -> dict[str, str]:
+def source_tip(data, sid: str, count: bool = True) -> dict[str, str]:
+    """A source's tooltip; ``count=False`` leaves out its number of citations (see
+    :func:`concept_tip`)."""
     s = data.sources[sid]
     title = s["title"] or sid
+    if not count:
+        return {"nl": f"{sid}\nbron · {title}", "en": f"{sid}\nsource · {title}"}
     return {"nl": f"{sid}\nbron · {title}\n{len(s['citations'])} citaten",
             "en": f"{sid}\nsource · {title}\n{len(s['citations'])} citations"}
