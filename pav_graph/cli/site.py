@@ -67,9 +67,11 @@ def site(ctx: click.Context, outdir: Path, base_url: str, full: bool) -> None:
                        doing="write the site to") from None
     if not result.full:
         echo_err(f"updated {outdir}: {result.pages} file(s) rewritten, the rest unchanged, in "
-                 f"{result.seconds:.1f} s (--full writes every page). Open "
+                 f"{result.seconds:.1f} s ({result.load_seconds:.1f} s of it loading the data; "
+                 "--full writes every page). Open "
                  f"{outdir / 'index.html'} in a browser.")
         return
     graph = f"{result.graph_nodes} nodes" + (" (aggregated)" if result.aggregated else "")
-    echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s; corpus graph: "
+    echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s "
+             f"({result.load_seconds:.1f} s of it loading the data); corpus graph: "
              f"{graph}. Open {outdir / 'index.html'} in a browser.")

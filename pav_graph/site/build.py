@@ -68,6 +68,7 @@ class SiteResult:
     graph_nodes: int | None  # None: the corpus graph was not made again
     aggregated: bool
     full: bool = True  # the whole directory was written (else only the pages that changed)
+    load_seconds: float = 0.0  # of ``seconds``: loading the site data from the store
 
 
 def jsonblock(value: object) -> Markup:
@@ -224,7 +225,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
     _check_ids(data)
     for s in data.sources.values():
         s["cite"] = cite(s)
-    log(f"loaded the site data in {time.perf_counter() - t0:.1f} s")
+    loaded = time.perf_counter() - t0
+    log(f"loaded the site data in {loaded:.1f} s")
     data, digests = inc.tracked(data, base_url)
     info: dict = {}  # what the corpus job made, for the result
     jobs = _jobs(store, data, base_url, info)
@@ -245,7 +247,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
     corpus = info.get("corpus")
     return SiteResult(outdir, rewritten, time.perf_counter() - t0,
                       len(corpus["nodes"]) if corpus else None,
-                      bool(corpus) and corpus["shown"] < corpus["total"], full=previous is None)
+                      bool(corpus) and corpus["shown"] < corpus["total"], full=previous is None,
+                      load_seconds=loaded)
 
 
 def _ttl(store: ox.Store, data, ids: list[str]) -> dict[str, bytes]:

@@ -1,0 +1,228 @@
+"""``pav-graph site`` written whole vs updated after a ``case add``, same run.
+
+``python -m benchmarks.siteinc [--cases 1000,10000] [--repeat 5] [--full-repeat 3]
+[--before REV] [--work DIR] [--write]``
+
+For each synthetic corpus (:mod:`benchmarks.synth`; kept in ``--work DIR`` as ``corpus-N`` with
+its build in ``build-N``, and reused when it is there, because a 10,000-case build takes minutes),
+built once:
+
+* *before*: ``pav-graph site OUT`` with the package at git revision REV (default ``main``,
+  exported with ``git archive`` and run with ``PYTHONPATH``), which writes the whole site every
+  time; ``--full-repeat`` runs;
+* *full*: ``pav-graph site --full OUT`` with this checkout, ``--full-repeat`` runs;
+* *incremental*: ``--repeat`` times: ``case remove ID`` and ``site OUT`` (not timed, the site of
+  the corpus without the case), ``case add FILE`` (not timed), then ``site OUT`` (timed): the
+  site updated after the add. The files the run rewrote are counted by their mtime.
+
+Each timed run is a fresh process: wall seconds (Python start-up and opening the store
+included) and peak RSS (VmHWM, as :func:`benchmarks.cli.run_measured`), median reported. The
+seconds the run spent loading the site data from the store are taken from its own message.
+
+``--write`` puts the table into ``docs/benchmarks.md`` (between the markers of this section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.caseadd import export
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- kept: siteinc -->", "<!-- /kept: siteinc -->"  # kept by benchmarks/report.py
+
+
+def log(message: str) -> None:
+    print(f"[siteinc {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measured(command: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and stderr of one run (see benchmarks.cli.run_measured)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        peak_kib = 0
+        while proc.poll() is None:
+            try:
+                status = Path(f"/proc/{proc.pid}/status").read_text()
+                peak_kib = max(peak_kib, int(status.split("VmHWM:", 1)[1].split()[0]))
+            except (OSError, IndexError, ValueError):
+                pass
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)}: exit {proc.returncode}: {text}")
+    return seconds, peak_kib / 1024, text
+
+
+def corpus(n: int, work: Path) -> tuple[Path, Path, str]:
+    from benchmarks import synth
+
+    root, build = (work / f"corpus-{n}").resolve(), (work / f"build-{n}").resolve()
+    if not (root / "cases").is_dir():
+        log(f"{n} cases: writing the synthetic corpus")
+        synth.make_corpus(n, root)
+    files = sorted((root / "cases").glob("*.yaml"))
+    return root, build, files[len(files) // 2].stem
+
+
+def summary(runs: list[tuple[float, float, str]], extra: dict | None = None) -> dict:
+    loads = [float(m.group(1)) for *_, text in runs
+             if (m := re.search(r"([0-9.]+) s of it loading", text))]
+    return {"median": statistics.median(r[0] for r in runs), "runs": [round(r[0], 2) for r in runs],
+            "peak_mib": max(r[1] for r in runs),
+            "load_median": statistics.median(loads) if loads else None, **(extra or {})}
+
+
+def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int) -> dict:
+    root, build, case_id = corpus(n, work)
+    spare = work / f"spare-{n}-{case_id}.yaml"
+    if (root / "cases" / f"{case_id}.yaml").exists():
+        shutil.copy(root / "cases" / f"{case_id}.yaml", spare)
+    elif spare.exists():  # a previous run stopped between remove and add
+        shutil.copy(spare, root / "cases" / f"{case_id}.yaml")
+    env = {**os.environ, "PAV_GRAPH_CORPUS": str(root), "PAV_GRAPH_BUILD": str(build)}
+    after = [sys.executable, "-P", "-m", "pav_graph"]
+
+    def run(*args: str) -> str:
+        done = subprocess.run([*after, *args], env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise SystemExit(f"pav-graph {' '.join(args)}: exit {done.returncode}: {done.stderr}")
+        return done.stderr
+
+    log(f"{n} cases: build (adds {case_id})")
+    run("build")
+    out = {"case": case_id}
+    before_env = {**env, "PYTHONPATH": str(before_src)}
+    runs = []
+    for i in range(full_repeat):
+        runs.append(measured([*after, "site", str(work / f"site-{n}-before")], before_env))
+        log(f"{n} cases: before {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
+    out["before"] = summary(runs)
+    site = work / f"site-{n}"
+    runs = []
+    for i in range(full_repeat):
+        runs.append(measured([*after, "site", "--full", str(site)], env))
+        log(f"{n} cases: full {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
+    out["full"] = summary(runs)
+    runs, rewritten = [], []
+    total = sum(1 for p in site.rglob("*") if p.is_file())
+    for i in range(repeat):
+        run("case", "remove", case_id, "--yes")
+        run("site", str(site))
+        run("case", "add", str(spare))
+        started = time.time()
+        runs.append(measured([*after, "site", str(site)], env))
+        if "updated" not in runs[-1][2]:
+            raise SystemExit(f"the site was not updated but written whole: {runs[-1][2]}")
+        rewritten.append(sum(1 for p in site.rglob("*") if p.is_file() and p.stat().st_mtime >= started))
+        log(f"{n} cases: incremental {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB, "
+            f"{rewritten[-1]} of {total} files rewritten")
+    out["incremental"] = summary(runs, {"rewritten": statistics.median(rewritten), "files": total})
+    return out
+
+
+def markdown(results: dict) -> str:
+    rows = []
+    for n, r in results["corpora"].items():
+        b, f, i = r["before"], r["full"], r["incremental"]
+        load = f"{i['load_median']:.1f}" if i["load_median"] is not None else "—"
+        rows.append(f"| {int(n):,} | {b['median']:.1f} ({len(b['runs'])}) | {f['median']:.1f} ({len(f['runs'])}) "
+                    f"| {i['median']:.1f} ({len(i['runs'])}) | {load} | {b['median'] / i['median']:.1f}× "
+                    f"| {i['rewritten']:.0f} of {i['files']:,} "
+                    f"| {b['peak_mib']:.0f} / {f['peak_mib']:.0f} / {i['peak_mib']:.0f} |")
+    return "\n".join([
+        START,
+        "## `pav-graph site` after a `case add`: whole site vs only the pages it touches",
+        "",
+        (f"Measured {results['date']} on {results['machine']}, same run: *before* is "
+         f"`pav-graph site OUT` of the package at `{results['before']}` "
+         f"({results['before_commit'][:7]}), which writes the whole site every time; *full* is "
+         f"`pav-graph site --full OUT` of this checkout ({results['after_commit'][:7]}); "
+         "*incremental* is `pav-graph site OUT` on the site of the build before a `case add` "
+         "of one case (the site of the corpus without the case, then `case add FILE`, both not "
+         "timed). Wall seconds of a fresh process each (Python start-up and opening the store "
+         "included), median of the number of runs in brackets; peak RSS is the largest of the "
+         f"runs. Reproduce with `{results['command']}`."),
+        "",
+        "| cases | before s (runs) | full s (runs) | incremental s (runs) | of it: loading the site data s | before / incremental | files rewritten | peak RSS MiB before / full / incremental |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        ("An incremental run loads the whole site data from the store (SPARQL over every case, "
+         "as a full run does), then makes again only the pages whose recorded inputs changed "
+         "(`pav_graph/site/incremental.py`) and writes the files whose bytes differ. What it "
+         "makes again after a `case add`: the case's page, downloads and embed; the pages of "
+         "cases whose similar cases changed; the concept and source pages that list the case; "
+         "the home page, the graph page, the list of concepts and sources, the search index and "
+         "the mechanism pages. The loading is the part that does not shrink with the change."),
+        "",
+        END,
+        "",
+    ])
+
+
+def update_docs(section: str, docs: Path) -> None:
+    path = docs / "benchmarks.md"
+    text = path.read_text(encoding="utf-8")
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.siteinc")
+    parser.add_argument("--cases", default="1000,10000", help="sizes of synthetic corpora")
+    parser.add_argument("--repeat", type=int, default=5, help="incremental runs")
+    parser.add_argument("--full-repeat", type=int, default=3, help="runs of before and full")
+    parser.add_argument("--before", default="main", help="git revision of the 'before' code")
+    parser.add_argument("--work", type=Path, help="keep corpora, builds and sites here (reused)")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    def commit(rev: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    import platform
+
+    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "before": args.before,
+               "before_commit": commit(args.before), "after_commit": commit("HEAD"),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
+               "command": "python -m benchmarks.siteinc " + " ".join(argv if argv is not None else sys.argv[1:]),
+               "corpora": {}}
+    with tempfile.TemporaryDirectory(prefix="pav-siteinc-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        before_src = export(args.before, Path(tmp) / "before-src")
+        for size in args.cases.split(","):
+            results["corpora"][size] = measure(int(size), work, before_src, args.repeat,
+                                               args.full_repeat)
+            log(json.dumps(results["corpora"][size]))
+    raw = ROOT / "build" / "benchmarks"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "siteinc.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    section = markdown(results)
+    print(section)
+    if args.write:
+        update_docs(section, ROOT / "docs")
+    return results
+
+
+if __name__ == "__main__":
+    main()
