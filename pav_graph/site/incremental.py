@@ -89,6 +89,9 @@ class Entity(dict):
     def _all(self) -> None:
         _note(f"{self._key}\t*")
 
+    def __bool__(self) -> bool:  # ``if record``: a record has its fields whatever their values
+        return dict.__len__(self) > 0
+
     def __iter__(self):
         self._all()
         return dict.__iter__(self)
