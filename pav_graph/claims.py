@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import KW_ONLY, dataclass
 
 STANCES = ("states", "hedges", "denies")
 BASES = ("manifest", "latent")
@@ -67,12 +68,18 @@ def marks_of(values: dict, lang: str = "nl") -> list[str]:
             if values[key] != DEFAULTS[key]]
 
 
+@dataclass
 class Qualified:
-    """Mixin for claim dataclasses with ``stance``, ``basis`` and ``voice`` fields."""
+    """Base of the claim dataclasses: the qualifiers with their defaults, the attribution and
+    the stable key. Keyword-only (after the claim's own fields in every constructor), so each
+    kind of claim declares only what it says and is built with ``**qualifiers(item)``."""
 
-    stance: str
-    basis: str
-    voice: str
+    _: KW_ONLY
+    stance: str = DEFAULTS["stance"]
+    basis: str = DEFAULTS["basis"]
+    voice: str = DEFAULTS["voice"]
+    attributed_to: dict | None = None  # {nl, en}: who exactly says it
+    key: str = ""  # stable, content-derived id (set by assign_keys / assign_link_keys)
 
     @property
     def standing(self) -> str:

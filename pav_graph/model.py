@@ -146,11 +146,6 @@ class Finding(Qualified):
     note: Note | None = None
     measure_value: float | None = None
     measure_unit: str | None = None
-    stance: str = "states"
-    basis: str = "manifest"
-    voice: str = "author"
-    attributed_to: LangText | None = None
-    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
@@ -160,11 +155,6 @@ class Relation(Qualified):
     target_actor: str
     evidence: list[Evidence]
     note: Note | None = None
-    stance: str = "states"
-    basis: str = "manifest"
-    voice: str = "author"
-    attributed_to: LangText | None = None
-    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
@@ -174,11 +164,6 @@ class Intervention(Qualified):
     evidence: list[Evidence]
     outcome: LangText | None = None
     note: Note | None = None
-    stance: str = "states"
-    basis: str = "manifest"
-    voice: str = "author"
-    attributed_to: LangText | None = None
-    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass
@@ -191,11 +176,6 @@ class Event(Qualified):
     reason: LangText | None = None
     note: Note | None = None
     departing: list[str] = field(default_factory=list)  # actors who leave (pg:departingActor)
-    stance: str = "states"
-    basis: str = "manifest"
-    voice: str = "author"
-    attributed_to: LangText | None = None
-    key: str = ""  # stable, content-derived id within the case (set by Case)
 
 
 @dataclass

@@ -47,21 +47,7 @@ class SourceText:
     @cached_property
     def _index(self) -> tuple[str, list[int]]:
         """The normalised text and, for each of its characters, the 1-based source line."""
-        chars: list[str] = []
-        line_of: list[int] = []
-        pending_space = False
-        for lineno, line in enumerate(self.lines, start=1):
-            for ch in line + "\n":
-                if ch.isspace():
-                    pending_space = bool(chars)
-                    continue
-                if pending_space:
-                    chars.append(" ")
-                    line_of.append(lineno)
-                    pending_space = False
-                chars.append(ch)
-                line_of.append(lineno)
-        return "".join(chars), line_of
+        return collapsed(self.lines)
 
     def find(self, quote: str) -> list[tuple[int, int]]:
         """All places of ``quote`` as (first line, last line), 1-based and inclusive."""
@@ -132,6 +118,29 @@ class SourceText:
     def excerpt(self, first: int, last: int) -> str:
         """The normalised text of lines ``first``..``last`` (for showing a quote in context)."""
         return normalise(" ".join(self.lines[first - 1 : last]))
+
+
+def collapsed(lines: list[str]) -> tuple[str, list[int]]:
+    """The text of ``lines`` with every whitespace run (line ends included) collapsed to one
+    space and no leading space, and, for each of its characters, the 1-based line it comes from.
+
+    Quotes are matched in this text (a quote may run over line ends) and mapped back to lines
+    with the second list; suggestions cut their passages from it the same way."""
+    chars: list[str] = []
+    line_of: list[int] = []
+    pending_space = False
+    for lineno, line in enumerate(lines, start=1):
+        for ch in line + "\n":
+            if ch.isspace():
+                pending_space = bool(chars)
+                continue
+            if pending_space:
+                chars.append(" ")
+                line_of.append(lineno)
+                pending_space = False
+            chars.append(ch)
+            line_of.append(lineno)
+    return "".join(chars), line_of
 
 
 def parse_lines(value: object) -> tuple[int, int] | None:

@@ -1,7 +1,9 @@
 """Shared pieces of the site tests that run in Chromium: the browser, a page that records every
 console error, page error, failed request and request that leaves file://, and file URLs.
 
-Test modules import the fixtures they use (``from tests.sitekit import chromium, page``)."""
+Test modules take the fixtures they use by name (``chromium, page, site = sitekit.chromium,
+sitekit.page, sitekit.site``): pytest finds a fixture by the module attribute's name.
+``site`` is module-scoped, not shared by the session: a module may change its copy."""
 
 from __future__ import annotations
 
@@ -51,3 +53,18 @@ def page(chromium):
 
 def url(path: Path, query: str = "") -> str:
     return path.resolve().as_uri() + query
+
+
+def write_site(tmp_path_factory, store, project, name: str = "site", **options) -> Path:
+    """The real corpus's site written into a new temporary directory (``options`` go to
+    :func:`pav_graph.site.build_site`, e.g. ``base_url``)."""
+    from pav_graph.site import build_site
+
+    out = tmp_path_factory.mktemp(name) / "site"
+    build_site(store, project, out, **options)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, store, project) -> Path:
+    return write_site(tmp_path_factory, store, project)

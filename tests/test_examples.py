@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import sitekit
+
 PASSPORTS = "zoals de uitgifte van paspoorten."  # 000_*.txt line 3564
 CONCEPTS_FILE = Path("ontology") / "concepts" / "nyenrode-2023.yaml"
 
@@ -147,11 +149,7 @@ def test_illustratedBy_is_declared_in_the_ontology(project_root):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site-examples") / "site"
-    build_site(store, project, out)
-    return out
+    return sitekit.write_site(tmp_path_factory, store, project, "site-examples")
 
 
 def test_concept_page_shows_example_quote_lines_and_note(site, corpus):

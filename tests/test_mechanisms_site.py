@@ -25,11 +25,7 @@ chromium, page = sitekit.chromium, sitekit.page  # fixtures
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("mech-site") / "site"
-    build_site(store, project, out)
-    return out
+    return sitekit.write_site(tmp_path_factory, store, project, "mech-site")
 
 
 def edge_data(html: str) -> list[dict]:

@@ -4,27 +4,19 @@ Chromium — loading from file://, the graphs, search, the language switch and i
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests import sitekit
+
 PAYLOAD = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
            '<b>vet</b>')
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 class Links(HTMLParser):
@@ -278,42 +270,7 @@ def test_injected_markup_is_escaped_in_the_html(injected_site):
 browser = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Watch:
-    """Console errors, page errors, failed requests and any request that is not file://."""
-
-    def __init__(self, page) -> None:
-        self.problems: list[str] = []
-        page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(
-            f"console {m.type}: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        page.on("request", lambda r: not r.url.startswith(("file://", "data:")) and
-                self.problems.append(f"non-file request: {r.url}"))
-
-
-@pytest.fixture()
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.watch = Watch(p)
-    yield p
-    context.close()
-
-
-def url(path: Path) -> str:
-    return path.resolve().as_uri()
+chromium, page, url = sitekit.chromium, sitekit.page, sitekit.url  # fixtures and a helper
 
 
 def wait_graph(page, n: int = 1) -> None:

@@ -27,22 +27,12 @@ QUOTE_ID = "finding-onveilige-meldcultuur-q-essay-2025-73-75"
 QUOTE = "Zodra iemand zegt dat iets ‘onveilig’ voelt, stokt het gesprek"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("hosted") / "site"
-    build_site(store, project, out, base_url=BASE)
-    return out
+    return sitekit.write_site(tmp_path_factory, store, project, "hosted", base_url=BASE)
 
 
 def ids_of(path: Path) -> list[str]:

@@ -30,13 +30,7 @@ PAYLOAD = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pw
            '<b>vet</b>')
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ files so is tested here too."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import sitekit
@@ -43,13 +41,7 @@ TEXTS_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 def problems_of(found: dict, view: str) -> list[str]:

@@ -5,8 +5,6 @@ top" goes back to the top."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import sitekit
@@ -17,13 +15,7 @@ browser = pytest.mark.browser
 LONG_CASE = "amsterdam-2004"  # the longest case page (about 12,000 px at 1280 px)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 @browser

@@ -21,22 +21,12 @@ browser = pytest.mark.browser
 BASE = "https://example.org/pav-graph/"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("hosted") / "site"
-    build_site(store, project, out, base_url=BASE.rstrip("/"))
-    return out
+    return sitekit.write_site(tmp_path_factory, store, project, "hosted", base_url=BASE.rstrip("/"))
 
 
 def model_claims(case) -> list[tuple[str, list[tuple[str, str, int, int]]]]:

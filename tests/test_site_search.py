@@ -20,13 +20,7 @@ chromium, page = sitekit.chromium, sitekit.page  # fixtures
 browser = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, store, project) -> Path:
-    from pav_graph.site import build_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, project, out)
-    return out
+site = sitekit.site  # fixture
 
 
 @pytest.fixture(scope="module")

@@ -49,11 +49,6 @@ class MechanismLink(Qualified):
     level: str = GENERAL  # general, or the level of government the source claims it for
     cases: list[str] = field(default_factory=list)  # the cases the source claims it for
     note: dict | None = None
-    stance: str = "states"
-    basis: str = "manifest"
-    voice: str = "author"
-    attributed_to: dict | None = None
-    key: str = ""  # stable, content-derived id (set by assign_link_keys)
     path: Path | None = None
     index: int = 0  # position in the file, for locating problems
 

@@ -82,7 +82,8 @@ def links_from_store(store: ox.Store) -> list[MechanismLink]:
             attributed = {"nl": r["attr_nl"], "en": r["attr_en"]} if r.get("attr_nl") else None
             by_key[key] = MechanismLink(r["from"], r["to"], r["sign"], r["modality"], [],
                                         r.get("level") or GENERAL, sorted(claimed.get(key, [])), note,
-                                        r["stance"], r["basis"], r["voice"], attributed, key)
+                                        stance=r["stance"], basis=r["basis"], voice=r["voice"],
+                                        attributed_to=attributed, key=key)
         evidence[key][r["ev"]] = Evidence(r["source"], int(r["first"]), int(r["last"]), r["quote"],
                                           page=r.get("page"))
     for key, link in by_key.items():

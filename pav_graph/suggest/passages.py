@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pav_graph.sourcetext import collapsed
+
 MAX_WORDS = 70
 WINDOW = 45
 MIN_LETTERS = 12  # shorter passages (page numbers, headings of one word) are not suggested
@@ -34,25 +36,6 @@ class Passage:
     @property
     def lines(self) -> str:
         return f"{self.first}-{self.last}" if self.first != self.last else str(self.first)
-
-
-def _collapsed(lines: list[str]) -> tuple[str, list[int]]:
-    """The text with whitespace runs collapsed, and each character's 1-based line."""
-    chars: list[str] = []
-    line_of: list[int] = []
-    pending = False
-    for lineno, line in enumerate(lines, start=1):
-        for ch in line + "\n":
-            if ch.isspace():
-                pending = bool(chars)
-                continue
-            if pending:
-                chars.append(" ")
-                line_of.append(lineno)
-                pending = False
-            chars.append(ch)
-            line_of.append(lineno)
-    return "".join(chars), line_of
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -95,7 +78,7 @@ def _cut(text: str, a: int, b: int) -> list[tuple[int, int]]:
 def passages(source) -> list[Passage]:
     """The passages of a :class:`pav_graph.model.Source` (its text and redactions)."""
     lines = source.text.lines
-    text, line_of = _collapsed(lines)
+    text, line_of = collapsed(lines)
     blanked = [r for r in getattr(source, "redactions", []) or [] if r.blanks_lines]
     out: list[Passage] = []
     for a, b in _spans(text):

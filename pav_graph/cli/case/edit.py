@@ -32,6 +32,18 @@ def _change(ctx: click.Context, case_ref: str, change, done: str) -> None:
     click.echo(f"{done} {path}")
 
 
+def claim_options(command):
+    """The options that name one claim of a case (the same in every command that takes one)."""
+    for option in reversed([
+        click.option("--finding", shell_complete=complete_concept(), help="The finding with this concept."),
+        click.option("--relation", help="A relation: its number (1 = the first) or its type."),
+        click.option("--intervention", help="An intervention: its number or its concept."),
+        click.option("--event", help="An event: its number or its type."),
+    ]):
+        command = option(command)
+    return command
+
+
 @case.command("edit-finding")
 @click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
 @click.option("--concept", required=True, shell_complete=complete_concept(),
@@ -97,10 +109,7 @@ def edit_finding(ctx, case_ref, concept, to_concept, note, evidence_no, source, 
 
 @case.command("remove-item")
 @click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
-@click.option("--finding", shell_complete=complete_concept(), help="The finding with this concept.")
-@click.option("--relation", help="A relation: its number (1 = the first) or its type.")
-@click.option("--intervention", help="An intervention: its number or its concept.")
-@click.option("--event", help="An event: its number or its type.")
+@claim_options
 @click.option("--actor", help="An actor, by its id (refused while relations or events name it).")
 @click.option("--evidence", "evidence_no", type=click.IntRange(1),
               help="Remove only evidence item N of that item (not its last one).")
@@ -144,10 +153,7 @@ def remove_item(ctx, case_ref, finding, relation, intervention, event, actor, ev
 
 @case.command("qualify")
 @click.argument("case_ref", metavar="CASE", shell_complete=complete_case)
-@click.option("--finding", shell_complete=complete_concept(), help="The finding with this concept.")
-@click.option("--relation", help="A relation: its number (1 = the first) or its type.")
-@click.option("--intervention", help="An intervention: its number or its concept.")
-@click.option("--event", help="An event: its number or its type.")
+@claim_options
 @click.option("--stance", help="states | hedges | denies (states, the default, removes the key).")
 @click.option("--basis", help="manifest | latent (manifest, the default, removes the key).")
 @click.option("--voice", help="author | respondents | cited-report | media | office-holder "
