@@ -9,6 +9,7 @@ and concept listings are also run once per build and kept in the build directory
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,21 +132,29 @@ def write_index(store: ox.Store, directory: Path) -> None:
 def _case_rows(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
     """The catalogue rows of every case, or of the cases named (read from the store)."""
     links: dict[tuple[str, str], list[str]] = {}
-    for r in select_local(store, _only(LINKS_Q, case_ids)).rows:
+    for r in _select(store, LINKS_Q, case_ids):
         links.setdefault((str(r["id"]), str(r["how"])), []).append(str(r["concept"]))
     return [{**row, **{how: sorted(links.get((row["id"], how), []))
                        for how in ("concepts", "possible", "absent")}}
             for row in cases(store, case_ids)]
 
 
-def _only(query: str, case_ids: list[str] | None) -> str:
-    """``query`` restricted to the cases named (a VALUES block on ?case), or as it is."""
+def _select(store: ox.Store, query: str, case_ids: list[str] | None) -> list:
+    """The rows of ``query`` over every case, or over the cases named: one query per case,
+    with ``?case`` replaced by its IRI in the text (Oxigraph evaluated a ``VALUES ?case`` block
+    after matching every case: 0.4 s at 10,000 cases for one case, 1 ms with the IRI in place)."""
     if case_ids is None:
-        return query
+        return select_local(store, query).rows
     from pav_graph.sparql import sparql_iri
 
-    values = " ".join(sparql_iri(f"{ID}case/{cid}") for cid in case_ids)
-    return query.replace("WHERE {", "WHERE {\n  VALUES ?case { " + values + " }", 1)
+    rows = []
+    for cid in case_ids:
+        iri = sparql_iri(f"{ID}case/{cid}")
+        rows += select_local(store, _CASE_VAR.sub(lambda _, iri=iri: iri, query)).rows
+    return rows
+
+
+_CASE_VAR = re.compile(r"\?case\b")
 
 
 def patch_index(store: ox.Store, previous: dict, case_ids: list[str], removed: list[str],
@@ -205,17 +214,18 @@ def cases(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
     """Every case (or the cases named) with its labels, period, levels, organisations and
     sources (the listing kept in the catalogue index; ``pav-graph cases --with`` filters that
     index)."""
-    result = select_local(store, _only(CASES_Q, case_ids))
     return [
         {
             "id": str(r["id"]), "label": str(r["label"]), "label_en": str(r["label_en"]),
             "start": str(r["start"]) if r["start"] else None, "end": str(r["end"]) if r["end"] else None,
             "kind": str(r["kind"]) if r["kind"] else "case",
-            "levels": [x for x in str(r["levels"] or "").split(", ") if x],
-            "organisations": [x for x in str(r["organisations"] or "").split("|") if x],
-            "sources": [x for x in str(r["sources"] or "").split(", ") if x],
+            # sorted: GROUP_CONCAT's order is the query plan's, which differs between the
+            # listing of every case and that of one case (an incremental build's catalogue)
+            "levels": sorted(x for x in str(r["levels"] or "").split(", ") if x),
+            "organisations": sorted(x for x in str(r["organisations"] or "").split("|") if x),
+            "sources": sorted(x for x in str(r["sources"] or "").split(", ") if x),
         }
-        for r in result.rows
+        for r in _select(store, CASES_Q, case_ids)
     ]
 
 
