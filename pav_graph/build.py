@@ -180,7 +180,7 @@ def _build_full(project: Project, digest: str, *, shacl: bool, reason: bool, log
             shapes = Shapes(shapes_text, [(a.decode()[1:-1], b.decode()[1:-1])
                                           for a, bs in layout.supers.items() for b in bs], cache)
             plan = Plan(shapes, cache / buildstate.SHACL_CACHE,
-                        spool=tmp / ".shacl-views" if len(files) > SHACL_BATCH else None)
+                        spool=tmp if len(files) > SHACL_BATCH else None)
         out = open(tmp / "graph.nt", "wb")  # noqa: SIM115 - closed below, also on failure
         parts: list[buildstate.CasePart] = []
         foreign: dict[bytes, int] = {}
@@ -352,15 +352,37 @@ def _finish(project: Project, tmp: Path, target: Path, manifest: dict) -> BuildR
     return BuildResult(target, target.name, manifest)
 
 
+STORE_CHUNK = 64 << 20  # bytes of graph.nt per bulk load
+
+
 def _write_store(directory: Path) -> None:
+    """The store of ``graph.nt``, bulk-loaded in pieces of :data:`STORE_CHUNK` bytes.
+
+    One bulk load of the whole file held 1.7 GB at 10,000 cases (3.6 million triples), in
+    pieces 0.4 GB, in the same time (``docs/benchmarks.md``). The store names the blank nodes
+    of each piece anew, so every line with a blank node (``_:``; those of the ontology's
+    class expressions, all in the shared part) is kept aside and loaded in one last piece.
+    """
     store = ox.Store(str(directory / "store"))
-    store.bulk_load(path=str(directory / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    aside: list[bytes] = []
+    with open(directory / "graph.nt", "rb") as fh:
+        while data := fh.read(STORE_CHUNK):
+            data += fh.readline()
+            if b"_:" in data:
+                lines = data.splitlines(keepends=True)
+                aside += [line for line in lines if b"_:" in line]
+                data = b"".join(line for line in lines if b"_:" not in line)
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+            del data
+    if aside:
+        store.bulk_load(b"".join(aside), format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     # Compacting the freshly bulk-loaded files halves query time on the store opened read-only
     # later (measured on 10,000 cases: 1.9 -> 0.8 s for `departures`); it costs ~0.2 s per
     # 300,000 triples, once per build.
     store.optimize()
     del store
+
 
 CURRENT_LINK = "current"
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -147,13 +148,15 @@ def split_by_case(triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict | Non
 
 class Plan:
     """What one build hands to SHACL: the shared part and each case's own triples (their views,
-    kept in memory or, for a large build, spooled to a file), then :meth:`start`."""
+    kept in memory or, for a large build, spooled to an unnamed file in the directory
+    ``spool``), then :meth:`start`. A spooled batch is read by the worker that validates it,
+    so the parent never holds the views of all batches (0.4 GB at 10,000 cases)."""
 
     def __init__(self, shapes: Shapes, cache_file: Path | None = None, spool: Path | None = None,
                  whole_max: int = 0) -> None:
         self.shapes = shapes
         self.cache_file = cache_file
-        self._spool = open(spool, "w+b") if spool is not None else None  # noqa: SIM115
+        self._spool = tempfile.TemporaryFile(dir=spool, prefix=".shacl-views-") if spool is not None else None  # noqa: SIM115
         self._views: dict[str, bytes | tuple[int, int]] = {}
         self._pointed: dict[str, frozenset] = {}
         self.shared: list[ox.Triple] = []
@@ -247,12 +250,15 @@ class Plan:
         count = -(-count // workers) * workers if count > 1 else count
         size = max(1, -(-len(todo) // max(count, 1)))  # no case to check (a removal): no batch
         batches = [todo[i:i + size] for i in range(0, len(todo), size)]
-        payloads = [rdf.to_ntriples(self.shared) if head is None else head] if base not in known else []
+        payloads: list = [rdf.to_ntriples(self.shared) if head is None else head] if base not in known else []
         for batch in batches:
             pointed = set().union(*(self._pointed[cid] for cid in batch))
-            payloads.append(rdf.to_ntriples(hierarchy) + context(pointed)
-                            + b"".join(self._view(cid) for cid in batch))
-        self.close()
+            start = rdf.to_ntriples(hierarchy) + context(pointed)
+            if self._spool is not None:  # read by the worker (a forked one shares the file)
+                payloads.append(_Spooled(start, self._spool.fileno(), [self._views[cid] for cid in batch]))
+            else:
+                payloads.append(start + b"".join(self._view(cid) for cid in batch))
+        job.on_done(self.close)
         cache_file = self.cache_file
 
         def finish(results: list[list[str]]) -> list[str]:
@@ -288,10 +294,19 @@ class ShaclJob:
         self._futures: list = []
         self._pool = None
         self._finish = lambda results: []
+        self._done: list = []
         # Worth overlapping with other work only while a worker would otherwise sit idle: with
         # many batches (10,000 cases: 21) both cores are busy to the end, and the store's bulk
         # load only competed with them (measured 5 s slower in all).
         self.background = True
+
+    def on_done(self, callback) -> None:
+        """Call ``callback`` once the workers have finished or were stopped."""
+        self._done.append(callback)
+
+    def _close(self) -> None:
+        while self._done:
+            self._done.pop()()
 
     def result(self) -> list[str]:
         if self._lines is None:
@@ -304,6 +319,7 @@ class ShaclJob:
                     self._pool.shutdown()
                     self._pool = None
                     gc.unfreeze()
+                self._close()
             self._lines = self._finish(results)
         return self._lines
 
@@ -316,6 +332,7 @@ class ShaclJob:
             self._pool = None
             gc.unfreeze()
             self._lines = []
+        self._close()
 
     def submit(self, shapes_text: str, payloads: list[bytes], finish, fork: bool = False) -> None:
         """Validate each payload; ``finish`` turns the list of their results into the lines.
@@ -385,10 +402,23 @@ def _read_cache(path: Path | None) -> set[str]:
         return set()
 
 
-def shacl_lines(shapes_text: str, ntriples: bytes) -> list[str]:
+class _Spooled:
+    """A batch whose case views lie in the plan's spool file: read where it is validated."""
+
+    def __init__(self, start: bytes, fd: int, ranges: list[tuple[int, int]]) -> None:
+        self.start, self.fd, self.ranges = start, fd, ranges
+
+    def read(self) -> bytes:
+        return self.start + b"".join(os.pread(self.fd, length, offset) for offset, length in self.ranges)
+
+
+def shacl_lines(shapes_text: str, ntriples: bytes | _Spooled) -> list[str]:
     """pyshacl on one N-Triples document; one line per violation."""
     import pyshacl
     import rdflib
+
+    if isinstance(ntriples, _Spooled):
+        ntriples = ntriples.read()
 
     data = rdflib.Graph()
     data.addN((*t, data) for t in _rdflib_triples(ntriples))
