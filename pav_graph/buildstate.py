@@ -153,13 +153,22 @@ def save_context(project: Project, key: str, ctx) -> None:
         pass  # a read-only build directory: the next build loads the vocabulary again
 
 
+_CONTEXTS: dict[Path, object] = {}
+
+
 def load_context(project: Project, key: str):
-    """The vocabulary the full build with this shared key loaded, or None."""
+    """The vocabulary the full build with this shared key loaded, or None (read once per
+    process: ``case add`` checks the new file with it, then builds)."""
+    path = project.build_dir / "cache" / f"context-{key}.pickle"
+    if path in _CONTEXTS:
+        return _CONTEXTS[path]
     try:
-        with open(project.build_dir / "cache" / f"context-{key}.pickle", "rb") as fh:
-            return pickle.load(fh)  # written by this package into its own build directory
+        with open(path, "rb") as fh:
+            ctx = pickle.load(fh)  # written by this package into its own build directory
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
+    _CONTEXTS[path] = ctx
+    return ctx
 
 
 def copy_range(src, dst, offset: int, length: int) -> None:

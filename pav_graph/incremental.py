@@ -120,13 +120,14 @@ class _Incremental:
             if case is not None:
                 models[path.name] = case
         orgs = Organisations()
+        cases_dir = self.project.cases_dir
         for name in sorted(found.stamps):
-            path = self.project.cases_dir / name
+            path = cases_dir / name
             if name in found.unchanged:
                 orgs.check(path, [tuple(o[:3]) for o in found.unchanged[name].orgs], problems)
             elif name in models:
                 orgs.check(path, [(o.id, o.name, o.level) for o in models[name].organisations], problems)
-        ids = {Path(name).stem for name in found.stamps}
+        ids = {name[:-len(".yaml")] for name in found.stamps}  # scan gives *.yaml names
         old_ids = {p.id for p in state.cases}
         touched = {m.id for m in models.values()} | {p.id for p in found.removed}
         mech_named = set(state.mech_named)
@@ -297,7 +298,7 @@ class _Incremental:
 
         retyped = {line.split(b" ", 1)[0][1:-1].decode()
                    for line in types(foreign_lines) ^ types(s.encode() for s in old_foreign)}
-        for name, part in self.found.unchanged.items():
+        for name, part in self.found.unchanged.items() if retyped else ():
             if name not in blocks and retyped & set(part.refs):
                 plan.add_case(part.id, layout.block(cases[part.id]).asserted + layout.local.get(part.id, []))
         foreign = [q.triple for q in ox.parse(b"".join(foreign_lines), format=ox.RdfFormat.N_TRIPLES)]

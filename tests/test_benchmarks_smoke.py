@@ -70,3 +70,19 @@ def test_load_benchmark_runs_and_checks_answers(built, session_build_dir, projec
     assert result["queries"] >= 30 and result["rss_before_mb"] > 0
     text = "\n".join(load.section(result))
     assert text.startswith(load.SECTION) and "| library, 40 requests |" in text
+
+
+def test_run_measured_tree_sees_the_memory_of_child_processes():
+    """A parent that starts a child holding 200 MB: the child's peak is found, and the total
+    counts it (the parent's own peak does not)."""
+    import os
+    import sys
+
+    from benchmarks.cli import run_measured_tree
+
+    child = "import time; data = bytearray(200 << 20); data[::4096] = b'x' * len(data[::4096]); time.sleep(1)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}], check=True)"
+    got = run_measured_tree(["-c", parent], dict(os.environ), [sys.executable], interval=0.05)
+    assert got["child_mib"] >= 200 > got["main_mib"]
+    assert got["total_mib"] >= 200
+    assert got["seconds"] >= 1

@@ -197,9 +197,10 @@ def _validate_on_build(project: Project, candidate: Path, target: Path) -> Probl
     case = load_case(candidate, ctx, problems)
     if case is not None:
         orgs = Organisations()  # load_corpus's order: the other files by name, then the candidate
+        cases_dir = project.cases_dir
         for name, part in sorted(found.unchanged.items()):
             if name != target.name:
-                orgs.check(project.cases_dir / name, [tuple(o[:3]) for o in part.orgs], problems)
+                orgs.check(cases_dir / name, [tuple(o[:3]) for o in part.orgs], problems)
         orgs.check(candidate, [(o.id, o.name, o.level) for o in case.organisations], problems)
     locate_problems(problems)
     return problems
