@@ -236,9 +236,9 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
                                  or not (outdir / MARKER).exists()):
         previous = None
     if previous is None:
-        made = inc.make_all(jobs, lambda: _ttl(store, data, list(data.cases)))
-        _write_whole(outdir, made, inc.manifest_text(build_id, code, base_url, made.jobs, digests))
-        rewritten = sum(p.endswith(".html") for p in made.pages)
+        rewritten = _write_whole(outdir, lambda sink: inc.make_all(
+            jobs, lambda: _ttl(store, data, list(dict.keys(data.cases))), sink),
+            lambda made: inc.manifest_text(build_id, code, base_url, made.jobs, digests))
     else:
         rewritten = inc.update(outdir, previous, jobs, digests,
                                lambda ids: _ttl(store, data, ids),
@@ -372,26 +372,33 @@ def _jobs(store: ox.Store, data: SiteData, base_url: str, info: dict) -> dict:
     return jobs
 
 
-def _write_whole(outdir: Path, made, manifest: str) -> None:
-    """The whole site, written next to ``outdir`` and swapped in."""
+def _write_whole(outdir: Path, make_all, manifest_for) -> int:
+    """The whole site, written next to ``outdir`` and swapped in; the number of HTML pages."""
     tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
+    html_pages = 0
+
+    def sink(path: str, content: str | bytes) -> None:
+        nonlocal html_pages
+        target = tmp / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        html_pages += path.endswith(".html")
+
     try:
         tmp.mkdir(parents=True)
-        for path, html in made.pages.items():
-            target = tmp / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(html, bytes):
-                target.write_bytes(html)
-            else:
-                target.write_text(html, encoding="utf-8")
+        made = make_all(sink)
         copy_assets(tmp)
-        (tmp / MARKER).write_text("written by `pav-graph site`; the whole directory is replaced "
-                                  "when the site is generated again\n", encoding="utf-8")
-        (tmp / inc.MANIFEST).write_text(manifest, encoding="utf-8")
+        (tmp / MARKER).write_text("written by `pav-graph site`, which replaces or rewrites what is "
+                                  "here when the site is generated again\n", encoding="utf-8")
+        (tmp / inc.MANIFEST).write_text(manifest_for(made), encoding="utf-8")
         _swap(tmp, outdir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return html_pages
 
 
 def _source_models(project: Project) -> dict:

@@ -313,17 +313,23 @@ def tracked(data, base_url: str):
 
 
 class Made:
-    """What jobs made: pages (path -> content) and, per job, its paths and the keys it read."""
+    """What jobs made: pages (path -> content; or handed to ``sink`` as they are made, so a
+    whole site is not held in memory) and, per job, its paths and the keys it read."""
 
-    def __init__(self):
+    def __init__(self, sink=None):
         self.pages: dict[str, str | bytes] = {}
         self.jobs: dict[str, dict] = {}
+        self.sink = sink
 
     def run(self, jid: str, make, ttl) -> None:
         pages: dict[str, str | bytes] = {}
         with recording() as deps:
             make(pages, ttl)
-        self.pages.update(pages)
+        if self.sink is None:
+            self.pages.update(pages)
+        else:
+            for path, content in pages.items():
+                self.sink(path, content)
         self.jobs[jid] = {"paths": list(pages), "deps": deps}
 
 
@@ -338,8 +344,8 @@ def _lazy_ttl(compute):
     return ttl
 
 
-def make_all(jobs: dict, ttl_all) -> Made:
-    made = Made()
+def make_all(jobs: dict, ttl_all, sink) -> Made:
+    made = Made(sink)
     ttl = _lazy_ttl(ttl_all)
     for jid, make in jobs.items():
         made.run(jid, make, ttl)
