@@ -146,3 +146,20 @@ def test_a_stopped_update_is_followed_by_a_whole_site(corpus_copy, tmp_path, mon
     assert done.exit_code == 0 and "wrote" in done.output, done.output
     done = run("site", sites.out)
     assert done.exit_code == 0 and "0 file(s) rewritten" in done.output, done.output
+
+
+def test_a_walk_from_the_case_node_finds_the_triples_of_the_pass_over_the_store(store, monkeypatch):
+    """An update makes the Turtle download of a few cases by walking from each case node
+    (downloads._walk) instead of one pass over the whole store: the same bytes, every case."""
+    from pav_graph.site import downloads
+
+    ids = [r["id"].value for r in store.query(
+        "SELECT ?id WHERE { ?c a <https://w3id.org/pav-graph/ontology#Case> ; "
+        "<http://purl.org/dc/terms/identifier> ?id }")]
+    assert len(ids) > 30
+    walked = downloads.case_subgraphs(store, ids[:3])  # few: walked
+    monkeypatch.setattr(downloads, "FEW", 0)
+    passed = downloads.case_subgraphs(store, ids)  # many: one pass
+    assert walked == {c: passed[c] for c in ids[:3]}
+    assert all(downloads._turtle(downloads._walk(store, c)) == passed[c] for c in ids)
+    assert all(b"pg:Case" in passed[c] or b"Case" in passed[c] for c in ids)

@@ -115,12 +115,18 @@ def record_csv(record: dict) -> bytes:
     return csv_bytes(CSV_COLUMNS, rows)
 
 
+HAS_ORG = "https://w3id.org/pav-graph/ontology#hasOrganisation"
+
+
 def case_subgraphs(store: ox.Store, case_ids) -> dict[str, bytes]:
     """Each case's own triples in Turtle: the case node, every node under its IRI (claims,
-    quotes, actors, pattern matches) and its organisations. One pass over the store."""
-    prefix, org_prefix = f"{ID}case/", f"{ID}org/"
-    has_org = "https://w3id.org/pav-graph/ontology#hasOrganisation"
+    quotes, actors, pattern matches) and its organisations. One pass over the store; for a few
+    cases (a site updated after a change) a walk from each case node instead."""
     wanted = set(case_ids)
+    if len(wanted) <= FEW:
+        return {cid: _turtle(_walk(store, cid)) for cid in wanted}
+    prefix, org_prefix = f"{ID}case/", f"{ID}org/"
+    has_org = HAS_ORG
     found: dict[str, list[ox.Triple]] = defaultdict(list)
     orgs: dict[str, list[ox.Triple]] = defaultdict(list)
     uses: dict[str, set[str]] = defaultdict(set)
@@ -139,10 +145,42 @@ def case_subgraphs(store: ox.Store, case_ids) -> dict[str, bytes]:
     for cid, iris in uses.items():  # the organisations of the case, described
         for iri in iris:
             found[cid].extend(orgs.get(iri, []))
-    prefixes = dict(PREFIXES)
-    out = {}
-    for cid in wanted:
-        triples = sorted(found.get(cid, []), key=lambda t: (str(t.subject), str(t.predicate),
-                                                             str(t.object)))
-        out[cid] = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return out
+    return {cid: _turtle(found.get(cid, [])) for cid in wanted}
+
+
+FEW = 50  # up to this many cases, walking from each case node beats a pass over the store
+
+
+def _turtle(triples: list[ox.Triple]) -> bytes:
+    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+
+def _walk(store: ox.Store, cid: str) -> list[ox.Triple]:
+    """The triples :func:`case_subgraphs` takes for one case, found from the case node: every
+    node under its IRI linked (either way) to one already found, then its organisations.
+    ``tests/test_site_incremental.py`` checks that this finds what the pass over the store
+    finds, for every real case."""
+    root = f"{ID}case/{cid}"
+    under = root + "/"
+    seen, todo, triples, orgs = {root}, [ox.NamedNode(root)], [], set()
+    graph = ox.DefaultGraph()
+    while todo:
+        node = todo.pop()
+        for q in store.quads_for_pattern(node, None, None, graph):
+            triples.append(q.triple)
+            o = q.object
+            if isinstance(o, ox.NamedNode):
+                if q.predicate.value == HAS_ORG:
+                    orgs.add(o)
+                elif o.value.startswith(under) and o.value not in seen:
+                    seen.add(o.value)
+                    todo.append(o)
+        for q in store.quads_for_pattern(None, None, node, graph):
+            s = q.subject
+            if isinstance(s, ox.NamedNode) and s.value.startswith(under) and s.value not in seen:
+                seen.add(s.value)
+                todo.append(s)
+    for org in orgs:
+        triples.extend(q.triple for q in store.quads_for_pattern(org, None, None, graph))
+    return triples
