@@ -86,7 +86,8 @@ def summary(runs: list[tuple[float, float, str]], extra: dict | None = None) -> 
             "load_median": statistics.median(loads) if loads else None, **(extra or {})}
 
 
-def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int) -> dict:
+def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int,
+            before_repeat: int, save) -> dict:
     root, build, case_id = corpus(n, work)
     spare = work / f"spare-{n}-{case_id}.yaml"
     if (root / "cases" / f"{case_id}.yaml").exists():
@@ -105,18 +106,13 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int)
     log(f"{n} cases: build (adds {case_id})")
     run("build")
     out = {"case": case_id}
-    before_env = {**env, "PYTHONPATH": str(before_src)}
-    runs = []
-    for i in range(full_repeat):
-        runs.append(measured([*after, "site", str(work / f"site-{n}-before")], before_env))
-        log(f"{n} cases: before {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
-    out["before"] = summary(runs)
     site = work / f"site-{n}"
     runs = []
     for i in range(full_repeat):
         runs.append(measured([*after, "site", "--full", str(site)], env))
         log(f"{n} cases: full {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
     out["full"] = summary(runs)
+    save(out)
     runs, rewritten = [], []
     total = sum(1 for p in site.rglob("*") if p.is_file())
     for i in range(repeat):
@@ -131,23 +127,38 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int)
         log(f"{n} cases: incremental {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB, "
             f"{rewritten[-1]} of {total} files rewritten")
     out["incremental"] = summary(runs, {"rewritten": statistics.median(rewritten), "files": total})
+    save(out)
+    before_env = {**env, "PYTHONPATH": str(before_src)}
+    runs = []
+    for i in range(before_repeat):
+        runs.append(measured([*after, "site", str(work / f"site-{n}-before")], before_env))
+        log(f"{n} cases: before {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
+        out["before"] = summary(runs)
+        save(out)
     return out
 
 
 def markdown(results: dict) -> str:
     rows = []
-    for n, r in results["corpora"].items():
-        b, f, i = r["before"], r["full"], r["incremental"]
-        load = f"{i['load_median']:.1f}" if i["load_median"] is not None else "—"
-        rows.append(f"| {int(n):,} | {b['median']:.1f} ({len(b['runs'])}) | {f['median']:.1f} ({len(f['runs'])}) "
-                    f"| {i['median']:.1f} ({len(i['runs'])}) | {load} | {b['median'] / i['median']:.1f}× "
+    for n, r in sorted(results["corpora"].items(), key=lambda kv: int(kv[0])):
+        f, i = r["full"], r.get("incremental")
+        b = r.get("before") or {"median": None, "runs": [], "peak_mib": None}
+        if i is None:
+            continue
+
+        def s(x, fmt="{:.1f}"):
+            return "—" if x is None else fmt.format(x)
+        rows.append(f"| {int(n):,} | {s(b['median'])} ({len(b['runs'])}) | {f['median']:.1f} ({len(f['runs'])}) "
+                    f"| {i['median']:.1f} ({len(i['runs'])}) | {s(i['load_median'])} "
+                    f"| {f['median'] / i['median']:.1f}× "
                     f"| {i['rewritten']:.0f} of {i['files']:,} "
-                    f"| {b['peak_mib']:.0f} / {f['peak_mib']:.0f} / {i['peak_mib']:.0f} |")
+                    f"| {s(b['peak_mib'], '{:.0f}')} / {f['peak_mib']:.0f} / {i['peak_mib']:.0f} |")
     return "\n".join([
         START,
         "## `pav-graph site` after a `case add`: whole site vs only the pages it touches",
         "",
-        (f"Measured {results['date']} on {results['machine']}, same run: *before* is "
+        (f"Measured on {results['machine']}, each corpus in one run "
+         f"({'; '.join(f'{int(n):,} cases ' + r['date'] for n, r in sorted(results['corpora'].items(), key=lambda kv: int(kv[0])))}): *before* is "
          f"`pav-graph site OUT` of the package at `{results['before']}` "
          f"({results['before_commit'][:7]}), which writes the whole site every time; *full* is "
          f"`pav-graph site --full OUT` of this checkout ({results['after_commit'][:7]}); "
@@ -155,9 +166,10 @@ def markdown(results: dict) -> str:
          "of one case (the site of the corpus without the case, then `case add FILE`, both not "
          "timed). Wall seconds of a fresh process each (Python start-up and opening the store "
          "included), median of the number of runs in brackets; peak RSS is the largest of the "
-         f"runs. Reproduce with `{results['command']}`."),
+         "runs. Reproduce with "
+         + "; ".join(sorted({f"`{r['command']}`" for r in results["corpora"].values()})) + "."),
         "",
-        "| cases | before s (runs) | full s (runs) | incremental s (runs) | of it: loading the site data s | before / incremental | files rewritten | peak RSS MiB before / full / incremental |",
+        "| cases | before s (runs) | full s (runs) | incremental s (runs) | of it: loading the site data s | full / incremental | files rewritten | peak RSS MiB before / full / incremental |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
@@ -189,7 +201,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.siteinc")
     parser.add_argument("--cases", default="1000,10000", help="sizes of synthetic corpora")
     parser.add_argument("--repeat", type=int, default=5, help="incremental runs")
-    parser.add_argument("--full-repeat", type=int, default=3, help="runs of before and full")
+    parser.add_argument("--full-repeat", type=int, default=3, help="runs of full")
+    parser.add_argument("--before-repeat", type=int, default=3, help="runs of before")
     parser.add_argument("--before", default="main", help="git revision of the 'before' code")
     parser.add_argument("--work", type=Path, help="keep corpora, builds and sites here (reused)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
@@ -201,22 +214,29 @@ def main(argv: list[str] | None = None) -> dict:
 
     import platform
 
-    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "before": args.before,
-               "before_commit": commit(args.before), "after_commit": commit("HEAD"),
+    raw = ROOT / "build" / "benchmarks" / "siteinc.json"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks.siteinc " + " ".join(argv if argv is not None else sys.argv[1:])
+    # sizes measured by earlier invocations stay (with their own command line and date)
+    old = json.loads(raw.read_text(encoding="utf-8")) if raw.exists() else {}
+    results = {"before": args.before, "before_commit": commit(args.before),
+               "after_commit": commit("HEAD"),
                "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
-               "command": "python -m benchmarks.siteinc " + " ".join(argv if argv is not None else sys.argv[1:]),
-               "corpora": {}}
+               "corpora": old.get("corpora", {}) if old.get("after_commit") == commit("HEAD") else {}}
+
+    def save(size: str):
+        def put(out: dict) -> None:
+            results["corpora"][size] = {**out, "command": command, "date": time.strftime("%Y-%m-%d %H:%M")}
+            raw.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return put
     with tempfile.TemporaryDirectory(prefix="pav-siteinc-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         before_src = export(args.before, Path(tmp) / "before-src")
         for size in args.cases.split(","):
-            results["corpora"][size] = measure(int(size), work, before_src, args.repeat,
-                                               args.full_repeat)
-            log(json.dumps(results["corpora"][size]))
-    raw = ROOT / "build" / "benchmarks"
-    raw.mkdir(parents=True, exist_ok=True)
-    (raw / "siteinc.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+            out = measure(int(size), work, before_src, args.repeat, args.full_repeat,
+                          args.before_repeat, save(size))
+            log(json.dumps(out))
     section = markdown(results)
     print(section)
     if args.write:
