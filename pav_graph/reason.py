@@ -10,9 +10,11 @@ writes an explanation (which finding, event, role ... supplied each required con
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from pav_graph import __version__ as _VERSION
 from pav_graph.atomic import write_text
 from pav_graph.model import Corpus
 from pav_graph.rdf import ID, ONTO, OWL, RDF, RDFS, canonical, case_id_of
+from pav_graph.signals import tied_to_this_process
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +144,7 @@ def _hermit(ntriples: bytes):
     onto = world.get_ontology("https://w3id.org/pav-graph/build")
     onto.load(fileobj=io.BytesIO(ntriples), format="ntriples")
     try:
-        with onto:
+        with onto, _java_dies_with_us():
             owlready2.sync_reasoner_hermit(
                 world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
             )
@@ -150,6 +153,24 @@ def _hermit(ntriples: bytes):
     except owlready2.OwlReadyJavaError as exc:
         raise InconsistentOntology(java_failure(str(exc))) from None
     return world
+
+
+@contextlib.contextmanager
+def _java_dies_with_us():
+    """HermiT's JVM, started by owlready2, dies with this process even when it is SIGKILLed
+    (:func:`pav_graph.signals.die_with_parent`): owlready2 passes the keyword arguments in
+    ``reasoning._subprocess_kargs`` to every Java process it starts."""
+    from owlready2 import reasoning
+
+    kargs = getattr(reasoning, "_subprocess_kargs", None)
+    if os.name != "posix" or not isinstance(kargs, dict):
+        yield
+        return
+    kargs["preexec_fn"] = tied_to_this_process()
+    try:
+        yield
+    finally:
+        kargs.pop("preexec_fn", None)
 
 
 def check_consistency(triples, cache_dir: Path | None = None) -> bool:
@@ -185,7 +206,8 @@ def _hermit_consistent(ntriples: bytes) -> bool:
                    reasoning._HERMIT_CLASSPATH, "org.semanticweb.HermiT.cli.CommandLine", "-k",
                    "--ignoreUnsupportedDatatypes", Path(tmp.name).as_uri()]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            done = subprocess.run(command, capture_output=True, text=True, check=False,
+                                  preexec_fn=tied_to_this_process() if os.name == "posix" else None)
         except OSError:
             return False
     return done.returncode == 0 and "owl#Thing is satisfiable" in done.stdout

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from pav_graph import rdf
 from pav_graph.atomic import write_text
+from pav_graph.signals import tied_to_this_process
 
 SHACL_BATCH = 500  # cases per pyshacl run at most; batches run in parallel worker processes
 SHACL_CACHE = "shacl-conforming.json"
@@ -362,7 +363,8 @@ class ShaclJob:
         gc.freeze()
         workers = min(len(payloads), os.cpu_count() or 1)
         self.background = len(payloads) <= 2 * workers + 1
-        self._pool = ProcessPoolExecutor(workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(workers, mp_context=context,
+                             initializer=tied_to_this_process())
         self._futures = [self._pool.submit(shacl_lines, shapes_text, p) for p in payloads]
 
 

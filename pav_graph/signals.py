@@ -10,12 +10,16 @@ child processes (HermiT's JVM, SHACL and parsing workers, the endpoint's query w
 "terminated" or "interrupted" and exits 128 + the signal number (143, 129, 130).
 
 A second signal that arrives while pav-graph unwinds is ignored, so that restoring is not cut
-off halfway; SIGKILL still stops it at once.
+off halfway; SIGKILL still stops it at once. Then no handler runs, so the helpers are tied to
+their parent instead (:func:`die_with_parent`, Linux's ``PR_SET_PDEATHSIG``): the kernel kills
+HermiT's JVM and the SHACL and parsing workers when the command that started them is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
 import signal
 
@@ -97,3 +101,25 @@ def stop_children() -> list[int]:
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
     return pids
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process (a pool worker's initializer, a subprocess's ``preexec_fn``): have the
+    kernel SIGKILL it when ``parent`` dies, whatever kills the parent, SIGKILL included.
+
+    Linux only; elsewhere (no ``prctl``) it does nothing and the child outlives a killed parent
+    as before. The request is tied to the thread that forked the child, which in pav-graph is
+    the main thread (it starts every pool and waits for its subprocesses). If the parent died
+    before the request, the child stops itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def tied_to_this_process():
+    """``die_with_parent`` bound to this process: for ``preexec_fn`` / a pool's initializer."""
+    return functools.partial(die_with_parent, os.getpid())

@@ -20,6 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.nodes import ScalarNode
 
+from pav_graph.signals import tied_to_this_process
+
 try:  # the C loader is present in every PyYAML wheel; fall back for exotic builds
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
@@ -284,7 +286,8 @@ def load_many(paths: list[Path]) -> dict[Path, Any]:
         return {}
     workers = os.cpu_count() or 1
     chunks = [paths[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context,
+                             initializer=tied_to_this_process()) as pool:
         results = list(pool.map(_load_quietly, chunks))
     return {path: data for part in results for path, data in part}
 
@@ -308,7 +311,8 @@ def iter_load(paths: list[Path], chunk: int = 200) -> Iterator[tuple[Path, Any]]
         return
     workers = os.cpu_count() or 1
     chunks = deque(paths[i:i + chunk] for i in range(0, len(paths), chunk))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context,
+                             initializer=tied_to_this_process()) as pool:
         pending: deque = deque()
         while chunks or pending:
             while chunks and len(pending) < 2 * workers:

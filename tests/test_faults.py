@@ -412,6 +412,36 @@ def test_a_full_build_stopped_during_the_reasoner_keeps_the_previous_build(built
     _usable(build_dir, n_cases)
 
 
+@pytest.mark.slow
+def test_a_full_build_killed_during_the_reasoner_takes_its_jvm_with_it(built_corpus) -> None:
+    """SIGKILL runs no handler: HermiT's JVM (and any worker) once kept running after its
+    command was killed. Now the kernel kills them with it (PR_SET_PDEATHSIG), and the previous
+    build stays in use."""
+    from pav_graph.signals import descendants
+
+    corpus, build_dir, _ = built_corpus
+    n_cases = len(list((corpus / "cases").glob("*.yaml")))
+    pointer = (build_dir / "current.json").read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "pav_graph", "--corpus", str(corpus), "build",
+                             "--full"], env=_env(build_dir), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(proc, "java", None), "build --full finished without starting java"
+        helpers = descendants(proc.pid)
+        assert "java" in [_comm(p) for p in helpers]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while (left := [p for p in helpers if p in _group(proc.pid)]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not left, f"left running after SIGKILL: {[(p, _comm(p)) for p in left]}"
+    finally:
+        for p in _group(proc.pid):
+            os.kill(p, signal.SIGKILL)
+    assert (build_dir / "current.json").read_bytes() == pointer
+    _usable(build_dir, n_cases)
+
+
 def test_serve_stops_on_sigterm_with_its_workers(built_corpus) -> None:
     """`serve` is stopped by SIGTERM as service managers do: it closes its query workers and
     exits 0 (a server's normal stop), leaving no process behind."""
