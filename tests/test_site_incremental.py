@@ -108,6 +108,9 @@ def test_updated_site_equals_a_full_site_after_remove_add_and_change(corpus_copy
     again = sites.site()
     assert not again.full and again.pages == 0
     assert [p for p in tree(sites.out) if (sites.out / p).stat().st_mtime != OLD] == [inc.MANIFEST]
+    # a page deleted by hand is made again
+    (sites.out / "cases/houten.csv").unlink()
+    assert sites.site().pages == 1 and (sites.out / "cases/houten.csv").exists()
 
     # an update stopped after three pages: pages of two builds side by side, and no manifest
     # to trust, so the next run writes the whole site

@@ -33,7 +33,8 @@ atomically (:mod:`pav_graph.atomic`) and writes the manifest last. A stop in bet
 site with its marker but no manifest, which the next run rebuilds whole (written next to it and
 swapped in, as a first run). The manifest records the build it was written from, ``--base-url``
 and a digest of the code (pav_graph's sources and vis-network): a different code or base URL
-also rebuilds the whole site.
+also rebuilds the whole site. A page deleted by hand is made again; a page edited by hand is
+not noticed (its bytes are read only when its job is made again): ``--full`` rewrites it.
 """
 
 from __future__ import annotations
@@ -359,6 +360,9 @@ def update(outdir: Path, manifest: dict, jobs: dict, digests: Digests, ttl_for, 
     stale, changed = stale_jobs(manifest, jobs, digests)
     stale.add(ALWAYS)
     old = previous_jobs(manifest)
+    # a page deleted by hand since is made again (one stat per page; its bytes are not checked)
+    stale |= {jid for jid in jobs if jid in old and jid not in stale
+              and not all(os.path.exists(outdir / p) for p in old[jid]["paths"])}
     log(f"{len(changed)} changed input(s); making {len(stale)} of {len(jobs)} job(s) again")
     cases = [jid.split(":", 1)[1] for jid in stale if jid.startswith("case:")]
     ttl = _lazy_ttl(lambda: ttl_for(cases))
