@@ -1,7 +1,8 @@
 """``pav-graph site`` written whole vs updated after a ``case add``, same run.
 
 ``python -m benchmarks.siteinc [--cases 1000,10000] [--repeat 5] [--full-repeat 3]
-[--before REV] [--work DIR] [--write]``
+[--before-repeat 3] [--before REV] [--work DIR] [--write]``; ``--report [--write]`` only prints
+(and writes) the table of the results kept in ``build/benchmarks/siteinc.json``.
 
 For each synthetic corpus (:mod:`benchmarks.synth`; kept in ``--work DIR`` as ``corpus-N`` with
 its build in ``build-N``, and reused when it is there, because a 10,000-case build takes minutes),
@@ -9,11 +10,15 @@ built once:
 
 * *before*: ``pav-graph site OUT`` with the package at git revision REV (default ``main``,
   exported with ``git archive`` and run with ``PYTHONPATH``), which writes the whole site every
-  time; ``--full-repeat`` runs;
+  time; ``--before-repeat`` runs, last (at 10,000 cases each takes minutes);
 * *full*: ``pav-graph site --full OUT`` with this checkout, ``--full-repeat`` runs;
-* *incremental*: ``--repeat`` times: ``case remove ID`` and ``site OUT`` (not timed, the site of
-  the corpus without the case), ``case add FILE`` (not timed), then ``site OUT`` (timed): the
-  site updated after the add. The files the run rewrote are counted by their mtime.
+* *incremental*: ``--repeat`` times: ``case add FILE`` of a new case (a copy of a case of the
+  corpus under a new id; not timed), then ``site OUT`` (timed): the site updated after the add.
+  The corpus grows by one case each time. The files the run rewrote are counted by their mtime.
+
+Results are kept in ``build/benchmarks/siteinc.json`` per corpus size and phase, so one size can
+be measured in several invocations (e.g. ``--repeat 0`` for the whole runs, then
+``--full-repeat 0 --before-repeat 0`` for the updates).
 
 Each timed run is a fresh process: wall seconds (Python start-up and opening the store
 included) and peak RSS (VmHWM, as :func:`benchmarks.cli.run_measured`), median reported. The
@@ -114,11 +119,18 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int,
     out["full"] = summary(runs)
     save(out)
     runs, rewritten = [], []
+    if repeat and not (site / ".pav-graph-site.json").exists():
+        run("site", str(site))  # the site of the build before the first add (not timed)
     total = sum(1 for p in site.rglob("*") if p.is_file())
+    added = []
     for i in range(repeat):
-        run("case", "remove", case_id, "--yes")
-        run("site", str(site))
-        run("case", "add", str(spare))
+        # a new case each time (a copy of the spare case under a new id): the corpus grows by one
+        new_id = f"{case_id}-extra-{time.strftime('%H%M%S')}-{i}"
+        new = work / f"{new_id}.yaml"
+        new.write_text(spare.read_text(encoding="utf-8").replace(f"id: {case_id}\n", f"id: {new_id}\n", 1),
+                       encoding="utf-8")
+        run("case", "add", str(new))  # not timed
+        added.append(new_id)
         started = time.time()
         runs.append(measured([*after, "site", str(site)], env))
         if "updated" not in runs[-1][2]:
@@ -126,10 +138,18 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int,
         rewritten.append(sum(1 for p in site.rglob("*") if p.is_file() and p.stat().st_mtime >= started))
         log(f"{n} cases: incremental {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB, "
             f"{rewritten[-1]} of {total} files rewritten")
-    out["incremental"] = summary(runs, {"rewritten": statistics.median(rewritten), "files": total})
-    save(out)
-    before_env = {**env, "PYTHONPATH": str(before_src)}
+        out["incremental"] = summary(runs, {"rewritten": statistics.median(rewritten), "files": total,
+                                            "added": added})
+        save(out)
+    # the before code has its own build (a build records the code that made it)
+    before_env = {**env, "PYTHONPATH": str(before_src), "PAV_GRAPH_BUILD": f"{build}-before"}
     runs = []
+    if before_repeat:
+        log(f"{n} cases: build with the before code (not timed)")
+        done = subprocess.run([*after, "build"], env=before_env, capture_output=True, text=True,
+                              check=False)
+        if done.returncode:
+            raise SystemExit(f"before: pav-graph build: exit {done.returncode}: {done.stderr}")
     for i in range(before_repeat):
         runs.append(measured([*after, "site", str(work / f"site-{n}-before")], before_env))
         log(f"{n} cases: before {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
@@ -161,10 +181,12 @@ def markdown(results: dict) -> str:
          f"({'; '.join(f'{int(n):,} cases ' + r['date'] for n, r in sorted(results['corpora'].items(), key=lambda kv: int(kv[0])))}): *before* is "
          f"`pav-graph site OUT` of the package at `{results['before']}` "
          f"({results['before_commit'][:7]}), which writes the whole site every time; *full* is "
-         f"`pav-graph site --full OUT` of this checkout ({results['after_commit'][:7]}); "
+         "`pav-graph site --full OUT` of this checkout (commit "
+         + ", ".join(sorted({r.get("commit", results["after_commit"])[:7] for r in results["corpora"].values()}))
+         + "); "
          "*incremental* is `pav-graph site OUT` on the site of the build before a `case add` "
-         "of one case (the site of the corpus without the case, then `case add FILE`, both not "
-         "timed). Wall seconds of a fresh process each (Python start-up and opening the store "
+         "of one new case (not timed; a copy of a case of the corpus under a new id, so the "
+         "corpus grows by one case per run). Wall seconds of a fresh process each (Python start-up and opening the store "
          "included), median of the number of runs in brackets; peak RSS is the largest of the "
          "runs. Reproduce with "
          + "; ".join(sorted({f"`{r['command']}`" for r in results["corpora"].values()})) + "."),
@@ -206,7 +228,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--before", default="main", help="git revision of the 'before' code")
     parser.add_argument("--work", type=Path, help="keep corpora, builds and sites here (reused)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--report", action="store_true",
+                        help="measure nothing: the table of build/benchmarks/siteinc.json")
     args = parser.parse_args(argv)
+    raw = ROOT / "build" / "benchmarks" / "siteinc.json"
+    if args.report:
+        section = markdown(json.loads(raw.read_text(encoding="utf-8")))
+        print(section)
+        if args.write:
+            update_docs(section, ROOT / "docs")
+        return {}
 
     def commit(rev: str) -> str:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], check=True,
@@ -214,7 +245,6 @@ def main(argv: list[str] | None = None) -> dict:
 
     import platform
 
-    raw = ROOT / "build" / "benchmarks" / "siteinc.json"
     raw.parent.mkdir(parents=True, exist_ok=True)
     command = "python -m benchmarks.siteinc " + " ".join(argv if argv is not None else sys.argv[1:])
     # sizes measured by earlier invocations stay (with their own command line and date)
@@ -222,11 +252,13 @@ def main(argv: list[str] | None = None) -> dict:
     results = {"before": args.before, "before_commit": commit(args.before),
                "after_commit": commit("HEAD"),
                "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
-               "corpora": old.get("corpora", {}) if old.get("after_commit") == commit("HEAD") else {}}
+               "corpora": old.get("corpora", {})}
 
     def save(size: str):
         def put(out: dict) -> None:
-            results["corpora"][size] = {**out, "command": command, "date": time.strftime("%Y-%m-%d %H:%M")}
+            results["corpora"][size] = {**results["corpora"].get(size, {}), **out,
+                                        "command": command, "commit": results["after_commit"],
+                                        "date": time.strftime("%Y-%m-%d %H:%M")}
             raw.write_text(json.dumps(results, indent=2), encoding="utf-8")
         return put
     with tempfile.TemporaryDirectory(prefix="pav-siteinc-") as tmp:
