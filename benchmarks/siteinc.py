@@ -116,8 +116,9 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int,
     for i in range(full_repeat):
         runs.append(measured([*after, "site", "--full", str(site)], env))
         log(f"{n} cases: full {i + 1}: {runs[-1][0]:.1f} s, {runs[-1][1]:.0f} MiB")
-    out["full"] = summary(runs)
-    save(out)
+    if runs:
+        out["full"] = summary(runs)
+        save(out)
     runs, rewritten = [], []
     if repeat and not (site / ".pav-graph-site.json").exists():
         run("site", str(site))  # the site of the build before the first add (not timed)
@@ -161,9 +162,9 @@ def measure(n: int, work: Path, before_src: Path, repeat: int, full_repeat: int,
 def markdown(results: dict) -> str:
     rows = []
     for n, r in sorted(results["corpora"].items(), key=lambda kv: int(kv[0])):
-        f, i = r["full"], r.get("incremental")
+        f, i = r.get("full"), r.get("incremental")
         b = r.get("before") or {"median": None, "runs": [], "peak_mib": None}
-        if i is None:
+        if i is None or f is None:
             continue
 
         def s(x, fmt="{:.1f}"):
@@ -203,6 +204,7 @@ def markdown(results: dict) -> str:
          "the home page, the graph page, the list of concepts and sources, the search index and "
          "the mechanism pages. The loading is the part that does not shrink with the change."),
         "",
+        *[line for note in results.get("notes", []) for line in (note, "")],
         END,
         "",
     ])
