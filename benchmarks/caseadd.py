@@ -222,6 +222,12 @@ def update_docs(section: str, docs: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def save(results: dict) -> None:
+    raw = ROOT / "build" / "benchmarks"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "caseadd.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.caseadd")
     parser.add_argument("--cases", default="real",
@@ -266,9 +272,8 @@ def main(argv: list[str] | None = None) -> dict:
                 shutil.rmtree(work / f"build-{size}-{name}", ignore_errors=True)  # 1.5 GB at 10,000
                 log(f"{label}: {name}: median {out[name]['median']:.2f} s ({out[name]['builds']})")
             results["corpora"][label] = out
-    raw = ROOT / "build" / "benchmarks"
-    raw.mkdir(parents=True, exist_ok=True)
-    (raw / "caseadd.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+            save(results)  # what is measured so far survives a failure of a later size
+    save(results)
     section = markdown(results)
     print(section)
     if args.write:
