@@ -233,14 +233,9 @@ def markdown(results: dict) -> str:
 
 
 def update_docs(section: str, docs: Path) -> None:
-    path = docs / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    from benchmarks.report import replace_section
+
+    replace_section(docs, START, END, section)
 
 
 def save(results: dict) -> None:

@@ -306,6 +306,20 @@ def markdown(results: dict, plot_name: str) -> str:
     return "\n".join(L)
 
 
+def replace_section(docs: Path, start: str, end: str, section: str) -> None:
+    """Put ``section`` (which begins with ``start`` and ends with ``end``) into
+    docs/benchmarks.md in place of the one between those markers, or at the end. Each benchmark
+    keeps its own ``<!-- kept: NAME -->`` section this way; :func:`write` keeps them all."""
+    path = docs / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
 def write(results: dict, docs: Path) -> None:
     png = docs / "benchmarks.png"
     plot(results, png)
