@@ -279,13 +279,19 @@ def test_site_through_a_link_to_a_directory(place):
     os.utime(marker, (0, 0))
     (d / "site").symlink_to(d / "real" / "site")
     own(place, d / "site")
-    run = as_user(place, "site", str(d / "site"))
+    # --full: the whole site is written anew and swapped in (without it, the same build only
+    # updates the pages in place, which does not go through the swap)
+    run = as_user(place, "site", "--full", str(d / "site"))
     assert run.returncode == 0, run.stdout + run.stderr
     assert (d / "site").is_symlink(), "the link became a directory"
     assert marker.stat().st_mtime > 0  # the site behind the link is the new one
     assert (d / "real" / "site" / "index.html").is_file()
     assert sorted(p.name for p in d.iterdir()) == ["real", "site"]  # no .site.old-PID link
     assert sorted(p.name for p in (d / "real").iterdir()) == ["site"]  # nor a temp directory
+    update = as_user(place, "site", str(d / "site"))  # an update in place through the link
+    assert update.returncode == 0 and "updated" in update.stderr + update.stdout, update.stderr
+    assert (d / "site").is_symlink()
+    assert sorted(p.name for p in (d / "real").iterdir()) == ["site"]
 
 
 def test_site_refusals(place):
@@ -307,8 +313,9 @@ def test_site_refusals(place):
 
 
 def test_site_where_the_user_cannot_write(place):
-    """The site directory is replaced as a whole, so its parent must be writable: when it is
-    not, one line names the site's path; the old site stays."""
+    """A whole site (``--full``, or a first one) replaces the directory, so its parent must be
+    writable: when it is not, one line names the site's path; the old site stays. An update of
+    the pages in place (the same build) needs only the site directory itself."""
     d = fresh(place, "site-locked")
     (d / "locked").mkdir()
     own(place, d / "locked")
@@ -318,7 +325,10 @@ def test_site_where_the_user_cannot_write(place):
     own(place, d / "link")
     os.chown(d / "locked", 0, 0) if os.geteuid() == 0 else None
     os.chmod(d / "locked", 0o555)
-    run = as_user(place, "site", str(d / "link"))
+    run = as_user(place, "site", "--full", str(d / "link"))
     one_line_refusal(run, str(d / "link"), "ermission denied", code=(1,))
     assert (d / "locked" / "site" / "index.html").is_file()
+    assert os.listdir(d / "locked") == ["site"]
+    update = as_user(place, "site", str(d / "link"))
+    assert update.returncode == 0 and "updated" in update.stderr + update.stdout, update.stderr
     assert os.listdir(d / "locked") == ["site"]
