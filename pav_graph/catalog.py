@@ -132,25 +132,30 @@ def write_index(store: ox.Store, directory: Path) -> None:
 def _case_rows(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
     """The catalogue rows of every case, or of the cases named (read from the store)."""
     links: dict[tuple[str, str], list[str]] = {}
-    for r in _select(store, LINKS_Q, case_ids):
+    for r in select_cases(store, LINKS_Q, case_ids):
         links.setdefault((str(r["id"]), str(r["how"])), []).append(str(r["concept"]))
     return [{**row, **{how: sorted(links.get((row["id"], how), []))
                        for how in ("concepts", "possible", "absent")}}
             for row in cases(store, case_ids)]
 
 
-def _select(store: ox.Store, query: str, case_ids: list[str] | None) -> list:
+def select_cases(store: ox.Store, query: str, case_ids: list[str] | None) -> list:
     """The rows of ``query`` over every case, or over the cases named: one query per case,
     with ``?case`` replaced by its IRI in the text (Oxigraph evaluated a ``VALUES ?case`` block
-    after matching every case: 0.4 s at 10,000 cases for one case, 1 ms with the IRI in place)."""
+    after matching every case: 0.4 s at 10,000 cases for one case, 1 ms with the IRI in place).
+    A query that projects ``?case`` still gets it in each row (as the IRI's text)."""
     if case_ids is None:
         return select_local(store, query).rows
     from pav_graph.sparql import sparql_iri
 
+    head, where, body = query.partition("WHERE")
+    head = _CASE_VAR.sub("", head)  # the projection
     rows = []
     for cid in case_ids:
-        iri = sparql_iri(f"{ID}case/{cid}")
-        rows += select_local(store, _CASE_VAR.sub(lambda _, iri=iri: iri, query)).rows
+        iri = f"{ID}case/{cid}"
+        term = sparql_iri(iri)
+        text = head + where + _CASE_VAR.sub(lambda _, term=term: term, body)
+        rows += [{**r, "case": iri} for r in select_local(store, text).rows]
     return rows
 
 
@@ -225,7 +230,7 @@ def cases(store: ox.Store, case_ids: list[str] | None = None) -> list[dict]:
             "organisations": sorted(x for x in str(r["organisations"] or "").split("|") if x),
             "sources": sorted(x for x in str(r["sources"] or "").split(", ") if x),
         }
-        for r in _select(store, CASES_Q, case_ids)
+        for r in select_cases(store, CASES_Q, case_ids)
     ]
 
 
@@ -299,20 +304,22 @@ def case_detail(store: ox.Store, case_id: str) -> dict | None:
     return case_details(store, case_id).get(case_id)
 
 
-def case_details(store: ox.Store, case_id: str | None = None) -> dict[str, dict]:
-    """:func:`case_detail` of one case, or (``case_id`` None) of every case at once.
+def case_details(store: ox.Store, case_id: str | None = None,
+                 case_ids: list[str] | None = None) -> dict[str, dict]:
+    """:func:`case_detail` of one case, of the cases named in ``case_ids``, or (neither given)
+    of every case at once.
 
     The site needs them all: four queries over the whole graph instead of four per case. One
     by one took 24 s for 1,000 cases, and each case's turn grows with the graph (0.03 s at
-    1,000 cases, 0.09 s at 10,000), so the total grew with the square of the corpus."""
-    from pav_graph.querylib import render
-    from pav_graph.sparql import sparql_iri
-
-    bind = {"case": sparql_iri(f"{ID}case/{case_id}")} if case_id else {}
+    1,000 cases, 0.09 s at 10,000), so the total grew with the square of the corpus. A few
+    cases (an update of the site) are read with their IRI in the query text (:func:`_select`),
+    a few milliseconds each at any size."""
+    if case_id is not None:
+        case_ids = [case_id]
 
     def rows(query: str) -> dict[str, list[dict]]:
         grouped: dict[str, list[dict]] = {}
-        for r in select_local(store, render(query, bind)).rows:
+        for r in select_cases(store, query, case_ids):
             grouped.setdefault(str(r["case"]), []).append(r)
         return grouped
 
@@ -351,6 +358,10 @@ def _assemble(case_id: str, iri: str, base: list[dict], orgs: list[dict], eviden
             detail["sources"].append(o.value.rsplit("/", 1)[1])
     detail["organisations"] = [{k: (str(v) if v is not None else None) for k, v in r.items() if k != "case"}
                                for r in orgs]
+    # in id order, not the query plan's (which differs between one case and every case)
+    for group in ("patterns", "possible_patterns"):
+        detail[group].sort(key=lambda p: p["id"])
+    detail["sources"].sort()
 
     evidence: dict[str, list[dict]] = {}
     for r in evidence_rows:

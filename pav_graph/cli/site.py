@@ -59,19 +59,20 @@ def site(ctx: click.Context, outdir: Path, base_url: str, full: bool) -> None:
     store = ox.Store.read_only(str(build / "store"))
     try:
         result = build_site(store, project, real, base_url=base_url, build_id=build.resolve().name,
-                            full=full)
+                            full=full, build_dir=build)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:  # a full disk fails in write(), whose error names no file
         raise os_error(OSError(exc.errno, exc.strerror, str(outdir)),
                        doing="write the site to") from None
+    loading = f"{result.load_seconds:.1f} s of it loading the data"
+    if result.cases_read is not None and result.cases_read < result.cases:
+        loading += f", {result.cases_read:,} of {result.cases:,} cases read from the store"
     if not result.full:
         echo_err(f"updated {outdir}: {result.pages} file(s) rewritten, the rest unchanged, in "
-                 f"{result.seconds:.1f} s ({result.load_seconds:.1f} s of it loading the data; "
-                 "--full writes every page). Open "
+                 f"{result.seconds:.1f} s ({loading}; --full writes every page). Open "
                  f"{outdir / 'index.html'} in a browser.")
         return
     graph = f"{result.graph_nodes} nodes" + (" (aggregated)" if result.aggregated else "")
-    echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s "
-             f"({result.load_seconds:.1f} s of it loading the data); corpus graph: "
-             f"{graph}. Open {outdir / 'index.html'} in a browser.")
+    echo_err(f"wrote {result.pages} pages to {outdir} in {result.seconds:.1f} s ({loading}); "
+             f"corpus graph: {graph}. Open {outdir / 'index.html'} in a browser.")

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
-from pav_graph.site import citation, downloads, embed, graphs, search
+from pav_graph.site import citation, downloads, embed, graphs, records, search
 from pav_graph.site import incremental as inc
 from pav_graph.site.data import STATUS, SiteData, load_site_data
 from pav_graph.site.passages import private_blocks
@@ -69,6 +69,8 @@ class SiteResult:
     aggregated: bool
     full: bool = True  # the whole directory was written (else only the pages that changed)
     load_seconds: float = 0.0  # of ``seconds``: loading the site data from the store
+    cases: int = 0
+    cases_read: int | None = None  # read from the store (the others were kept); None: all
 
 
 def jsonblock(value: object) -> Markup:
@@ -208,7 +210,8 @@ def check_base_url(base_url: str) -> str:
 
 
 def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: None,
-               base_url: str = "", build_id: str = "", full: bool = False) -> SiteResult:
+               base_url: str = "", build_id: str = "", full: bool = False,
+               build_dir: Path | None = None) -> SiteResult:
     """Write the site for the built ``store`` of ``project`` (source texts come from its
     ``sources/``) to ``outdir``. With ``base_url`` (where the site will be published) the
     permalinks in citations, downloads and embed snippets are absolute.
@@ -216,21 +219,27 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
     When ``outdir`` holds a complete site this command wrote (its manifest), only the pages
     whose inputs changed are made again and rewritten (:mod:`pav_graph.site.incremental`);
     ``full`` (or a site from other code, another base URL, or a run that stopped) writes the
-    whole directory anew."""
+    whole directory anew.
+
+    With ``build_dir`` (the directory of the build ``store`` belongs to), the case records of
+    earlier runs that still hold for this build are taken from the project's cache
+    (:mod:`pav_graph.site.records`) and only the other cases are read from the store; ``full``
+    reads every case from the store (and keeps what it read for the next run)."""
     t0 = time.perf_counter()
     outdir = Path(outdir)
     base_url = check_base_url(base_url)
     prepare_outdir(outdir)
-    data = load_site_data(store, _source_models(project))
+    code = inc.code_digest((vis_network_dir(),))
+    kept = records.open_kept(build_dir, project.build_dir, code, use_kept=not full)
+    data = load_site_data(store, _source_models(project), kept)
     _check_ids(data)
     for s in data.sources.values():
         s["cite"] = cite(s)
     loaded = time.perf_counter() - t0
     log(f"loaded the site data in {loaded:.1f} s")
-    data, digests = inc.tracked(data, base_url)
+    data, digests = inc.tracked(data, base_url, {"case": kept.digests} if kept else None)
     info: dict = {}  # what the corpus job made, for the result
     jobs = _jobs(store, data, base_url, info)
-    code = inc.code_digest((vis_network_dir(),))
     previous = None if full else inc.read_manifest(outdir)
     if previous is not None and (previous["code"] != code or previous["base_url"] != base_url
                                  or not (outdir / MARKER).exists()):
@@ -248,7 +257,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
     return SiteResult(outdir, rewritten, time.perf_counter() - t0,
                       len(corpus["nodes"]) if corpus else None,
                       bool(corpus) and corpus["shown"] < corpus["total"], full=previous is None,
-                      load_seconds=loaded)
+                      load_seconds=loaded, cases=len(dict.keys(data.cases)),
+                      cases_read=kept.read if kept else None)
 
 
 def _ttl(store: ox.Store, data, ids: list[str]) -> dict[str, bytes]:

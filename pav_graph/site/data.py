@@ -15,21 +15,23 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from pav_graph.catalog import case_details
+from pav_graph.catalog import case_details, select_cases
 from pav_graph.catalog import cases as catalog_cases
 from pav_graph.catalog import concepts as catalog_concepts
 from pav_graph.model import Source
 from pav_graph.rdf import KIND_LABEL
 from pav_graph.sparql import prefix_header, select_local
 
+# The per-case queries name the case node ?case, so that catalog.select_cases can read one case
+# (an update of the site) with its IRI in place.
 LINKS_Q = prefix_header() + """
-SELECT ?case ?concept WHERE {
-  ?c a pg:Case ; dcterms:identifier ?case ; pg:linkedTo/skos:notation ?concept .
+SELECT ?id ?concept WHERE {
+  ?case a pg:Case ; dcterms:identifier ?id ; pg:linkedTo/skos:notation ?concept .
 }"""
 
 LEVELS_Q = prefix_header() + """
-SELECT DISTINCT ?case ?level ?nl ?en WHERE {
-  ?c a pg:Case ; dcterms:identifier ?case ; pg:hasOrganisation/pg:level ?l .
+SELECT DISTINCT ?id ?level ?nl ?en WHERE {
+  ?case a pg:Case ; dcterms:identifier ?id ; pg:hasOrganisation/pg:level ?l .
   ?l skos:prefLabel ?nl , ?en FILTER(lang(?nl) = "nl" && lang(?en) = "en")
   BIND(REPLACE(STR(?l), "^.*/", "") AS ?level)
 }"""
@@ -68,20 +70,24 @@ SELECT ?id ?alt (lang(?alt) AS ?lang) WHERE { ?c a skos:Concept ; skos:notation 
 ORDER BY ?id ?alt"""
 
 MATCHES_Q = prefix_header() + """
-SELECT ?case ?pattern ?item WHERE {
-  ?m a pg:PatternMatch ; pg:matchCase/dcterms:identifier ?case ;
-     pg:matchPattern/skos:notation ?pattern .
+SELECT ?id ?pattern ?item WHERE {
+  ?m a pg:PatternMatch ; pg:matchCase ?case ; pg:matchPattern/skos:notation ?pattern .
+  ?case dcterms:identifier ?id .
   OPTIONAL { ?m pg:basedOn ?item }
 }"""
 
 RELATION_ENDS_Q = prefix_header() + """
-SELECT ?rel ?from ?to WHERE { ?rel a pg:Relation ; pg:fromActor ?from ; pg:toActor ?to }"""
+SELECT ?rel ?from ?to WHERE {
+  ?case pg:hasRelation ?rel . ?rel a pg:Relation ; pg:fromActor ?from ; pg:toActor ?to
+}"""
 
 EVENT_ACTORS_Q = prefix_header() + """
-SELECT ?event ?actor WHERE { ?event a pg:Event ; pg:involves ?actor }"""
+SELECT ?event ?actor WHERE { ?case pg:hasEvent ?event . ?event a pg:Event ; pg:involves ?actor }"""
 
 ACTOR_ORG_Q = prefix_header() + """
-SELECT ?actor ?org ?name WHERE { ?actor a pg:Actor ; pg:memberOf ?org . ?org rdfs:label ?name }"""
+SELECT ?actor ?org ?name WHERE {
+  ?case pg:hasActor ?actor . ?actor a pg:Actor ; pg:memberOf ?org . ?org rdfs:label ?name
+}"""
 
 LOCATOR = re.compile(r"(\d+)(?:\s*[–-]\s*(\d+))?\s*\Z")
 
@@ -127,9 +133,12 @@ class SiteData:
     stats: dict = field(default_factory=dict)  # the counts of the home page's footer
 
 
-def load_site_data(store: ox.Store, source_models: dict[str, Source]) -> SiteData:
+def load_site_data(store: ox.Store, source_models: dict[str, Source], kept=None) -> SiteData:
+    """Everything the pages show. ``kept`` (:class:`pav_graph.site.records.Kept`) holds the
+    case records of earlier runs that still hold for this build: only the other cases are read
+    from the store (an update after a ``case add`` reads one case instead of 10,000)."""
     concepts = _concepts(store)
-    cases = _cases(store, concepts)
+    cases = _cases(store, concepts, kept)
     sources = _sources(source_models, cases, concepts)
     kinds = {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_LABEL.items()}
     level_en = {str(r["nl"]): str(r["en"]) for r in select_local(store, LEVEL_LABELS_Q).rows}
@@ -198,28 +207,47 @@ def _examples(store: ox.Store, concepts: dict[str, dict]) -> None:
         concepts[cid]["examples"] = [ex for _, ex in sorted(items, key=lambda x: x[0])]
 
 
-def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
+def _cases(store: ox.Store, concepts: dict[str, dict], kept=None) -> dict[str, dict]:
+    if kept is None:
+        cases = case_records(store)
+    else:
+        cases = kept.complete(case_records(store, kept.missing))
+    for record in cases.values():
+        _register_uses(concepts, record)
+    _similar(cases, concepts)
+    return cases
+
+
+def case_records(store: ox.Store, case_ids: list[str] | None = None) -> dict[str, dict]:
+    """The record of every case (or of the cases named), by id in id order: what the store holds
+    of each case alone. What depends on the other cases (``similar``, the concepts' and sources'
+    lists of uses) is added afterwards, so that a record can be kept for the next run."""
+    def rows(query: str) -> list[dict]:
+        return select_cases(store, query, case_ids)
+
     linked: dict[str, set[str]] = defaultdict(set)
-    for r in select_local(store, LINKS_Q).rows:
-        linked[str(r["case"])].add(str(r["concept"]))
+    for r in rows(LINKS_Q):
+        linked[str(r["id"])].add(str(r["concept"]))
     levels: dict[str, list[dict]] = defaultdict(list)
-    for r in select_local(store, LEVELS_Q).rows:
-        levels[str(r["case"])].append({"id": str(r["level"]), "nl": str(r["nl"]), "en": str(r["en"])})
+    for r in rows(LEVELS_Q):
+        levels[str(r["id"])].append({"id": str(r["level"]), "nl": str(r["nl"]), "en": str(r["en"])})
     matches: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in select_local(store, MATCHES_Q).rows:
-        items = matches[str(r["case"])][str(r["pattern"])]
+    for r in rows(MATCHES_Q):
+        items = matches[str(r["id"])][str(r["pattern"])]
         if r["item"] is not None:
             items.append(str(r["item"]))
-    rel_ends = {str(r["rel"]): (str(r["from"]), str(r["to"]))
-                for r in select_local(store, RELATION_ENDS_Q).rows}
-    event_actors: dict[str, list[str]] = defaultdict(list)
-    for r in select_local(store, EVENT_ACTORS_Q).rows:
-        event_actors[str(r["event"])].append(str(r["actor"]))
-    actor_org = {str(r["actor"]): str(r["name"]) for r in select_local(store, ACTOR_ORG_Q).rows}
+    rel_ends = {str(r["rel"]): (str(r["from"]), str(r["to"])) for r in rows(RELATION_ENDS_Q)}
+    event_actors: dict[str, set[str]] = defaultdict(set)
+    for r in rows(EVENT_ACTORS_Q):
+        event_actors[str(r["event"])].add(str(r["actor"]))
+    actor_org: dict[str, str] = {}
+    for r in rows(ACTOR_ORG_Q):  # the first name, whatever order the query plan gives
+        actor, name = str(r["actor"]), str(r["name"])
+        actor_org[actor] = min(actor_org.get(actor, name), name)
 
     out: dict[str, dict] = {}
-    details = case_details(store)  # all at once: one query per kind of row, not per case
-    for row in catalog_cases(store):
+    details = case_details(store, case_ids=case_ids)  # one query per kind of row, not per case
+    for row in sorted(catalog_cases(store, case_ids), key=lambda row: row["id"]):
         cid = row["id"]
         detail = details.get(cid)
         if detail is None:
@@ -237,7 +265,7 @@ def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
             rel["from_actor"], rel["to_actor"] = actors.get(ends[0]), actors.get(ends[1])
         detail["events"].sort(key=lambda e: e["date"] is None)  # undated after dated, stable
         for ev in detail["events"]:
-            ev["actors"] = [actors[a] for a in event_actors.get(ev["item"], []) if a in actors]
+            ev["actors"] = [actors[a] for a in sorted(event_actors.get(ev["item"], ())) if a in actors]
         for iv in detail["interventions"]:
             key = next((k for k, v in STATUS.items() if v[1] == (iv["status"] or "")), None)
             iv["status_id"] = key
@@ -252,19 +280,15 @@ def _cases(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
         by_kind: dict[str, list[dict]] = defaultdict(list)
         for f in detail["findings"]:
             by_kind[f["ckind"] or "other"].append(f)
-        case_years = years(row["start"], row["end"])
-        record = {
+        out[cid] = {
             "id": cid, "kind": row["kind"], "label": {"nl": row["label"], "en": row["label_en"]},
             "summary": detail["summary"], "period": detail["period"],
-            "start": row["start"], "end": row["end"], "years": case_years,
+            "start": row["start"], "end": row["end"], "years": years(row["start"], row["end"]),
             "levels": sorted({(lv["id"], lv["nl"], lv["en"]) for lv in levels.get(cid, [])}),
             "organisations": detail["organisations"], "sources": sorted(detail["sources"]),
             "linked": sorted(linked.get(cid, set())), "patterns": patterns,
             "findings_by_kind": dict(by_kind), "detail": detail, "similar": [],
         }
-        out[cid] = record
-        _register_uses(concepts, record)
-    _similar(out, concepts)
     return out
 
 

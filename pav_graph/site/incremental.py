@@ -177,10 +177,16 @@ def digest_of(value) -> str:
 
 
 class Digests:
-    """The digest of the value behind a recorded key, computed on demand and kept."""
+    """The digest of the value behind a recorded key, computed on demand and kept.
 
-    def __init__(self, tables: dict[str, dict]):
+    ``known`` gives digests of fields computed before (``kind -> id -> field -> digest``: the
+    kept case records of :mod:`pav_graph.site.records`), so that an update does not turn every
+    unchanged record into JSON again. A whole record's digest (``*``) is the digest of its
+    fields' digests."""
+
+    def __init__(self, tables: dict[str, dict], known: dict[str, dict[str, dict[str, str]]] | None = None):
         self.tables = tables  # kind -> {id: record}; records may be Entity or dict
+        self.known = known or {}
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, key: str) -> str | None:
@@ -201,9 +207,12 @@ class Digests:
         if name == "":
             return "exists"
         if name == "*":
-            return digest_of({k: v for k, v in dict.items(record)})
+            return digest_of({k: self(f"{kind}\t{ident}\t{k}") for k in dict.keys(record)})
         if not dict.__contains__(record, name):
             return None
+        known = self.known.get(kind, {}).get(ident)
+        if known is not None and name in known:
+            return known[name]
         return digest_of(dict.__getitem__(record, name))
 
 
@@ -295,8 +304,9 @@ def reads_all(record: dict) -> None:
         record._all()
 
 
-def tracked(data, base_url: str):
-    """``data`` with its tables wrapped so that reads are recorded, and their :class:`Digests`."""
+def tracked(data, base_url: str, known: dict | None = None):
+    """``data`` with its tables wrapped so that reads are recorded, and their :class:`Digests`
+    (``known``: digests of fields computed before, see :class:`Digests`)."""
     from collections import Counter
     from dataclasses import replace
 
@@ -311,7 +321,7 @@ def tracked(data, base_url: str):
                   level_en=Entity("g\tlevel_en", glob["level_en"]),
                   stats=Entity("g\tstats", stats))
     tables = {"case": out.cases, "concept": out.concepts, "source": out.sources, "g": glob}
-    return out, Digests(tables)
+    return out, Digests(tables, known)
 
 
 class Made:

@@ -1,0 +1,56 @@
+"""The site's case records read one case at a time equal those read all at once, and the kept
+records (pav_graph/site/records.py) are used only while they hold: same build parts, same code,
+a readable file."""
+
+from __future__ import annotations
+
+import pickle
+
+from pav_graph.site import records
+from pav_graph.site.data import case_records
+
+
+def test_each_case_read_alone_gives_the_record_that_reading_every_case_gives(store):
+    """An update reads the changed cases one by one with their IRI in the queries, a full run
+    reads all at once: the pages must not tell them apart (order of lists included)."""
+    every = case_records(store)
+    assert len(every) > 30
+    some = sorted(every)[::3]
+    alone = case_records(store, some)
+    assert list(alone) == some
+    for cid in some:
+        assert pickle.dumps(alone[cid]) == pickle.dumps(every[cid]), cid
+    assert case_records(store, ["no-such-case"]) == {}
+
+
+def test_kept_records_are_used_while_their_keys_and_the_code_hold(store, built, tmp_path):
+    keys = records.case_keys(built.directory)
+    every = case_records(store)
+    assert set(keys) >= set(every) and len(set(keys.values())) == len(keys)
+
+    first = records.Kept(tmp_path / records.CACHE, "code-1", keys)
+    assert first.records == {} and first.missing is None  # nothing kept: read every case at once
+    assert first.complete(every) == every and first.read == len(every)
+
+    again = records.Kept(tmp_path / records.CACHE, "code-1", keys)
+    assert again.missing == [] and again.records == every
+    assert again.digests == {cid: records.field_digests(r) for cid, r in every.items()}
+
+    one = min(every)  # its case file changed: only it is read again
+    changed = {**keys, one: "another key"}
+    kept = records.Kept(tmp_path / records.CACHE, "code-1", changed)
+    assert kept.missing == [one]
+    assert list(kept.complete(case_records(store, [one]))) == sorted(every) and kept.read == 1
+
+    # other code, --full (use_kept=False), a damaged file: nothing kept, nothing raised
+    assert records.Kept(tmp_path / records.CACHE, "code-2", keys).records == {}
+    assert records.Kept(tmp_path / records.CACHE, "code-1", keys, use_kept=False).records == {}
+    (tmp_path / records.CACHE).write_bytes(b"not a database" * 100)
+    broken = records.Kept(tmp_path / records.CACHE, "code-1", keys)
+    assert broken.records == {} and broken.missing is None
+    assert broken.complete(every) == every  # and writing over the damaged file does not fail
+
+
+def test_a_build_without_parts_keeps_no_records(tmp_path):
+    assert records.open_kept(tmp_path, tmp_path, "code") is None
+    assert records.open_kept(None, tmp_path, "code") is None
