@@ -42,27 +42,29 @@ SELECT ?case ?key WHERE {
   ?c a pg:Case ; dcterms:identifier ?case ; pg:hasMechanismClaim/dcterms:identifier ?key .
 }"""
 
+# The case queries name the case node ?case (and its id ?id), so that catalog.select_cases can
+# read one case (an update of the site) with its IRI in place.
 CASES_Q = prefix_header() + """
-SELECT ?case ?nl ?en ?level WHERE {
-  ?c a pg:Case ; dcterms:identifier ?case .
-  OPTIONAL { ?c rdfs:label ?nl FILTER(lang(?nl) = "nl") }
-  OPTIONAL { ?c rdfs:label ?en FILTER(lang(?en) = "en") }
-  OPTIONAL { ?c pg:hasOrganisation/pg:level ?l BIND(REPLACE(STR(?l), "^.*/", "") AS ?level) }
+SELECT ?id ?nl ?en ?level WHERE {
+  ?case a pg:Case ; dcterms:identifier ?id .
+  OPTIONAL { ?case rdfs:label ?nl FILTER(lang(?nl) = "nl") }
+  OPTIONAL { ?case rdfs:label ?en FILTER(lang(?en) = "en") }
+  OPTIONAL { ?case pg:hasOrganisation/pg:level ?l BIND(REPLACE(STR(?l), "^.*/", "") AS ?level) }
 }"""
 
 STANDING_Q = prefix_header() + """
-SELECT ?case ?concept ?standing WHERE {
-  { ?c pg:linkedTo ?k BIND("counts" AS ?standing) }
-  UNION { ?c pg:possiblyLinkedTo ?k BIND("possible" AS ?standing) }
-  ?c a pg:Case ; dcterms:identifier ?case . ?k skos:notation ?concept .
+SELECT ?id ?concept ?standing WHERE {
+  { ?case pg:linkedTo ?k BIND("counts" AS ?standing) }
+  UNION { ?case pg:possiblyLinkedTo ?k BIND("possible" AS ?standing) }
+  ?case a pg:Case ; dcterms:identifier ?id . ?k skos:notation ?concept .
 }"""
 
 # a case's own quotes per concept: the claim (or actor) each quote supports, and whether it counts
 CASE_QUOTES_Q = prefix_header() + """
-SELECT ?case ?concept ?quote ?source ?first ?last ?counts WHERE {
-  ?ev pg:evidenceIn ?c ; oa:hasBody ?claim ; pg:quote ?quote ; pg:firstLine ?first ; pg:lastLine ?last ;
+SELECT ?id ?concept ?quote ?source ?first ?last ?counts WHERE {
+  ?ev pg:evidenceIn ?case ; oa:hasBody ?claim ; pg:quote ?quote ; pg:firstLine ?first ; pg:lastLine ?last ;
       pg:source/dcterms:identifier ?source .
-  ?c dcterms:identifier ?case .
+  ?case dcterms:identifier ?id .
   ?claim pg:concept|pg:relationType|pg:role ?k . ?k skos:notation ?concept .
   OPTIONAL { ?claim pg:counts ?counts }
 }"""
@@ -91,31 +93,42 @@ def links_from_store(store: ox.Store) -> list[MechanismLink]:
     return sorted(by_key.values(), key=lambda link: link.key)
 
 
-def cases_from_store(store: ox.Store) -> list[CaseConcepts]:
+def _records(store: ox.Store, query: str, case_ids: list[str] | None) -> list[dict[str, str | None]]:
+    """The rows of a case query over every case or over the cases named, as strings."""
+    from pav_graph.catalog import select_cases
+
+    return [{k: (str(v) if v is not None else None) for k, v in r.items()}
+            for r in select_cases(store, query, case_ids)]
+
+
+def cases_from_store(store: ox.Store, case_ids: list[str] | None = None) -> list[CaseConcepts]:
+    """Every case (or the cases named) with its levels and its concepts' standing, by id."""
     info: dict[str, dict] = {}
-    for r in select_local(store, CASES_Q).records():
-        entry = info.setdefault(r["case"], {"label": {"nl": r.get("nl") or r["case"], "en": r.get("en") or r.get("nl") or r["case"]},
-                                            "levels": set(), "standing": {}})
+    for r in _records(store, CASES_Q, case_ids):
+        entry = info.setdefault(r["id"], {"label": {"nl": r.get("nl") or r["id"], "en": r.get("en") or r.get("nl") or r["id"]},
+                                          "levels": set(), "standing": {}})
         if r.get("level"):
             entry["levels"].add(r["level"])
-    for r in select_local(store, STANDING_Q).records():
-        entry = info.get(r["case"])
+    for r in _records(store, STANDING_Q, case_ids):
+        entry = info.get(r["id"])
         if entry is None:
             continue
         if r["standing"] == "counts" or entry["standing"].get(r["concept"]) != "counts":
             entry["standing"][r["concept"]] = r["standing"]
-    return [CaseConcepts(cid, e["label"], sorted(e["levels"]), e["standing"]) for cid, e in sorted(info.items())]
+    return [CaseConcepts(cid, e["label"], sorted(e["levels"]), dict(sorted(e["standing"].items())))
+            for cid, e in sorted(info.items())]
 
 
-def case_quotes(store: ox.Store) -> dict[str, dict[str, list[dict]]]:
-    """{case: {concept: [{quote, source, first, last, counts}]}} for the per-case pages."""
+def case_quotes(store: ox.Store, case_ids: list[str] | None = None) -> dict[str, dict[str, list[dict]]]:
+    """{case: {concept: [{quote, source, first, last, counts}]}} for the per-case pages (of every
+    case, or of the cases named)."""
     out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for r in select_local(store, CASE_QUOTES_Q).records():
+    for r in _records(store, CASE_QUOTES_Q, case_ids):
         counts = r.get("counts")
-        out[r["case"]][r["concept"]].append({
+        out[r["id"]][r["concept"]].append({
             "quote": r["quote"], "source": r["source"], "first": int(r["first"]), "last": int(r["last"]),
             "counts": counts is None or str(counts).lower() == "true"})
     for per_case in out.values():
         for quotes in per_case.values():
-            quotes.sort(key=lambda q: (not q["counts"], q["source"], q["first"]))
-    return out
+            quotes.sort(key=lambda q: (not q["counts"], q["source"], q["first"], q["last"], q["quote"]))
+    return {cid: dict(sorted(per_case.items())) for cid, per_case in out.items()}

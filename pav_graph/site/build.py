@@ -34,6 +34,7 @@ from pav_graph.project import Project
 from pav_graph.site import citation, downloads, embed, graphs, records, search
 from pav_graph.site import incremental as inc
 from pav_graph.site.data import STATUS, SiteData, load_site_data
+from pav_graph.site.mechanisms import case_mechanism_script, render_mechanisms
 from pav_graph.site.passages import private_blocks
 
 MARKER = ".pav-graph-site"
@@ -349,6 +350,9 @@ def _jobs(store: ox.Store, data: SiteData, base_url: str, info: dict) -> dict:
             render(f"embed/cases/{cid}.html", "embed.html", case["label"], True, graph=ego,
                    gid="ego", caption=embed_caption, inline=None,
                    page_url=f"{base_url or '../../'}cases/{cid}.html")
+            script = case_mechanism_script(data, cid)  # its view of the mechanism page
+            if script is not None:
+                pages[f"mechanisms/cases/{cid}.js"] = script
         return make
 
     def concept_page(cid: str):
@@ -369,12 +373,10 @@ def _jobs(store: ox.Store, data: SiteData, base_url: str, info: dict) -> dict:
         return make
 
     def mechanism_pages(pages, ttl) -> None:
-        from pav_graph.site.mechanisms import render_mechanisms  # causal loop diagrams (issue 18)
-
-        render_mechanisms(store, data, renderer(pages), pages)
+        render_mechanisms(data, renderer(pages), pages)  # causal loop diagrams (issue 18)
 
     jobs = {"corpus": corpus_pages, "concepts": concept_list, "other": other_pages,
-            "search": search_index, inc.ALWAYS: mechanism_pages}
+            "search": search_index, "mechanisms": mechanism_pages}
     ids = list(dict.keys(data.cases))
     jobs.update({f"case:{cid}": case_pages(cid) for cid in ids})
     jobs.update({f"concept:{cid}": concept_page(cid) for cid in dict.keys(data.concepts)})

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from pav_graph.catalog import case_details, select_cases
 from pav_graph.catalog import cases as catalog_cases
 from pav_graph.catalog import concepts as catalog_concepts
+from pav_graph.mechanisms.store import case_quotes, cases_from_store, links_from_store
 from pav_graph.model import Source
 from pav_graph.rdf import KIND_LABEL
 from pav_graph.sparql import prefix_header, select_local
@@ -131,6 +132,7 @@ class SiteData:
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     level_en: dict[str, str] = field(default_factory=dict)  # Dutch level label -> English
     stats: dict = field(default_factory=dict)  # the counts of the home page's footer
+    mechanisms: dict = field(default_factory=dict)  # {"links": the mechanism links of the sources}
 
 
 def load_site_data(store: ox.Store, source_models: dict[str, Source], kept=None) -> SiteData:
@@ -142,7 +144,8 @@ def load_site_data(store: ox.Store, source_models: dict[str, Source], kept=None)
     sources = _sources(source_models, cases, concepts)
     kinds = {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_LABEL.items()}
     level_en = {str(r["nl"]): str(r["en"]) for r in select_local(store, LEVEL_LABELS_Q).rows}
-    return SiteData(cases, concepts, sources, kinds, level_en)
+    return SiteData(cases, concepts, sources, kinds, level_en,
+                    mechanisms={"links": links_from_store(store)})
 
 
 def _concepts(store: ox.Store) -> dict[str, dict]:
@@ -245,6 +248,9 @@ def case_records(store: ox.Store, case_ids: list[str] | None = None) -> dict[str
         actor, name = str(r["actor"]), str(r["name"])
         actor_org[actor] = min(actor_org.get(actor, name), name)
 
+    mechanism = {c.id: c for c in cases_from_store(store, case_ids)}
+    quotes = case_quotes(store, case_ids)
+
     out: dict[str, dict] = {}
     details = case_details(store, case_ids=case_ids)  # one query per kind of row, not per case
     for row in sorted(catalog_cases(store, case_ids), key=lambda row: row["id"]):
@@ -288,6 +294,9 @@ def case_records(store: ox.Store, case_ids: list[str] | None = None) -> dict[str
             "organisations": detail["organisations"], "sources": sorted(detail["sources"]),
             "linked": sorted(linked.get(cid, set())), "patterns": patterns,
             "findings_by_kind": dict(by_kind), "detail": detail, "similar": [],
+            # what the mechanism pages need (pav_graph.site.mechanisms)
+            "mechanism": {"label": mechanism[cid].label, "levels": mechanism[cid].levels,
+                          "standing": mechanism[cid].standing, "quotes": quotes.get(cid, {})},
         }
     return out
 

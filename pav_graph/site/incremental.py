@@ -295,9 +295,6 @@ def remove_page(outdir: Path, rel: str) -> None:
         parent = parent.parent
 
 
-ALWAYS = "mechanisms"  # the job made every time: it reads the store, not the recorded data
-
-
 def reads_all(record: dict) -> None:
     """Note that the job being made depends on every field of ``record`` (an :class:`Entity`)."""
     if isinstance(record, Entity):
@@ -313,13 +310,15 @@ def tracked(data, base_url: str, known: dict | None = None):
     stats = {"cases": len(data.cases), "concepts": len(data.concepts), "sources": len(data.sources),
              # full cases apart from mentions in passing and textbook illustrations
              "kinds": Counter(case["kind"] for case in data.cases.values())}
-    glob = {"kinds": dict(data.kinds), "level_en": dict(data.level_en), "stats": stats}
+    glob = {"kinds": dict(data.kinds), "level_en": dict(data.level_en), "stats": stats,
+            "mechanisms": dict(data.mechanisms)}
     out = replace(data, cases=Collection("case", data.cases),
                   concepts=Collection("concept", data.concepts),
                   sources=Collection("source", data.sources),
                   kinds=Entity("g\tkinds", glob["kinds"]),
                   level_en=Entity("g\tlevel_en", glob["level_en"]),
-                  stats=Entity("g\tstats", stats))
+                  stats=Entity("g\tstats", stats),
+                  mechanisms=Entity("g\tmechanisms", glob["mechanisms"]))
     tables = {"case": out.cases, "concept": out.concepts, "source": out.sources, "g": glob}
     return out, Digests(tables, known)
 
@@ -369,7 +368,6 @@ def update(outdir: Path, manifest: dict, jobs: dict, digests: Digests, ttl_for, 
     """Make again the jobs whose recorded inputs changed, write the pages that differ, delete
     the pages of jobs that are gone, write the manifest last. Returns the pages written."""
     stale, changed = stale_jobs(manifest, jobs, digests)
-    stale.add(ALWAYS)
     old = previous_jobs(manifest)
     # a page deleted by hand since is made again (one stat per page; its bytes are not checked)
     stale |= {jid for jid in jobs if jid in old and jid not in stale

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
 from markupsafe import Markup
 
 from pav_graph.claims import LABELS
@@ -30,7 +29,6 @@ from pav_graph.mechanisms.cases import CaseConcepts, in_case, rank, step_in
 from pav_graph.mechanisms.graph import Edge, Path, find_chains, find_loops, merge_edges
 from pav_graph.mechanisms.layout import FONT, LINE, Box, MapLayout, loop_layout, map_layout
 from pav_graph.mechanisms.model import LOOP_TYPES, MODALITY_LABELS, SIGN_LABELS
-from pav_graph.mechanisms.store import case_quotes, cases_from_store, links_from_store
 from pav_graph.mechanisms.svg import arc_path, loop_svg, marker_defs, sign_svg
 
 TOP_CHAINS = 15
@@ -152,19 +150,48 @@ def _edge_json(edge: Edge, labels: _Labels, sources: dict) -> dict:
             "standing": edge.standing, "claims": [_claim_json(c, sources) for c in edge.active]}
 
 
-def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> None:
-    """Add the mechanism pages and loop SVGs to ``pages`` (``render`` renders a template)."""
-    links = links_from_store(store)
+_ANALYSED: list = []  # [(links, edges by pair, loops)] of the last links analysed
+
+
+def _analysis(links: list) -> tuple[dict, list]:
+    """The merged edges and the loops of ``links``, computed once per list (the mechanism page
+    and every case's data file need them)."""
+    if not _ANALYSED or _ANALYSED[0][0] is not links:
+        edges_by_pair = merge_edges(links, include_possible=True)
+        _ANALYSED[:] = [(links, edges_by_pair, find_loops(edges_by_pair))]
+    return _ANALYSED[0][1], _ANALYSED[0][2]
+
+
+def case_concepts(record: dict) -> CaseConcepts:
+    """The mechanism view of a case from its site record (read from the store with it)."""
+    m = record["mechanism"]
+    return CaseConcepts(record["id"], m["label"], m["levels"], m["standing"])
+
+
+def case_mechanism_script(data, cid: str) -> str | None:
+    """``mechanisms/cases/<id>.js`` of a case (None: the sources state no mechanism link)."""
+    links = data.mechanisms["links"]
+    if not links:
+        return None
+    edges_by_pair, loops = _analysis(links)
+    record = data.cases[cid]
+    return case_script(case_concepts(record), list(edges_by_pair.values()), loops,
+                       record["mechanism"]["quotes"])
+
+
+def render_mechanisms(data, render, pages: dict[str, str]) -> None:
+    """Add the mechanism page and the loop SVGs to ``pages`` (``render`` renders a template);
+    each case's data file is made with the case's page (:func:`case_mechanism_script`)."""
+    links = data.mechanisms["links"]
     if not links:
         return
     labels = _Labels(data.concepts)
     sources = data.sources
-    edges_by_pair = merge_edges(links, include_possible=True)
+    edges_by_pair, loops = _analysis(links)
     edges = list(edges_by_pair.values())
     index = {(e.source, e.target): i for i, e in enumerate(edges)}
     lay = map_layout(list(edges_by_pair), {c: labels.pair(c) for pair in edges_by_pair for c in pair})
-    loops = find_loops(edges_by_pair)
-    cases = [c for c in cases_from_store(store) if c.id in data.cases]
+    cases = [case_concepts(record) for record in data.cases.values()]
     ranked_loops = rank(loops, cases)
     counting = merge_edges(links)
     chains = find_chains(counting)
@@ -206,9 +233,6 @@ def render_mechanisms(store: ox.Store, data, render, pages: dict[str, str]) -> N
            map=map_svg(edges, lay, labels), edge_data=edge_data, loops=loop_cards, chains=chain_rows, link_rows=link_rows,
            summary=summary, per_case=sorted(per_case, key=lambda c: (-c["shown"], -c["possible"], c["id"])),
            sign_labels=SIGN_LABELS, map_width=lay.width)
-    quotes = case_quotes(store)
-    for case in cases:
-        pages[f"mechanisms/cases/{case.id}.js"] = case_script(case, edges, loops, quotes.get(case.id, {}))
 
 
 def case_data(case: CaseConcepts, edges: list[Edge], loops, quotes: dict) -> dict:
