@@ -25,9 +25,10 @@ def run(args: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
-def run_measured(args: list[str], env: dict, command: list[str] | None = None) -> tuple[float, float]:
+def run_measured(args: list[str], env: dict, command: list[str] | None = None,
+                 stderr=subprocess.DEVNULL) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one ``pav-graph`` run (or of ``command`` + ``args``);
-    CalledProcessError on failure.
+    CalledProcessError on failure. ``stderr``: a file for the run's messages (default: dropped).
 
     The peak is the child's ``VmHWM`` read from /proc while it runs (every 20 ms; the high-water
     mark only grows). ``wait4``'s ru_maxrss would not do: Linux carries the parent's peak over
@@ -35,7 +36,7 @@ def run_measured(args: list[str], env: dict, command: list[str] | None = None) -
     """
     start = time.perf_counter()
     proc = subprocess.Popen([*(command or [PAV_GRAPH]), *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=stderr)
     peak_kib = 0
     while proc.poll() is None:
         try:

@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 from benchmarks.caseadd import export
+from benchmarks.cli import run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- kept: siteinc -->", "<!-- /kept: siteinc -->"  # kept by benchmarks/report.py
@@ -52,24 +53,18 @@ def log(message: str) -> None:
 
 
 def measured(command: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stderr of one run (see benchmarks.cli.run_measured)."""
+    """Wall seconds, peak RSS (MiB) and stderr of one run (:func:`benchmarks.cli.run_measured`)."""
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        peak_kib = 0
-        while proc.poll() is None:
-            try:
-                status = Path(f"/proc/{proc.pid}/status").read_text()
-                peak_kib = max(peak_kib, int(status.split("VmHWM:", 1)[1].split()[0]))
-            except (OSError, IndexError, ValueError):
-                pass
-            time.sleep(0.02)
-        seconds = time.perf_counter() - start
+        try:
+            seconds, peak = run_measured([], env, command, stderr=err)
+            failed = None
+        except subprocess.CalledProcessError as exc:
+            failed = exc.returncode
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(command)}: exit {proc.returncode}: {text}")
-    return seconds, peak_kib / 1024, text
+    if failed:
+        raise SystemExit(f"{' '.join(command)}: exit {failed}: {text}")
+    return seconds, peak, text
 
 
 def corpus(n: int, work: Path) -> tuple[Path, Path, str]:

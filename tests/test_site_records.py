@@ -55,3 +55,26 @@ def test_kept_records_are_used_while_their_keys_and_the_code_hold(store, built, 
 def test_a_build_without_parts_keeps_no_records(tmp_path):
     assert records.open_kept(tmp_path, tmp_path, "code") is None
     assert records.open_kept(None, tmp_path, "code") is None
+
+
+def test_similar_cases_are_those_of_the_plain_definition():
+    """``_similar`` (a matrix product) ranks as the definition does: most concepts shared (roles
+    left out), then the higher Jaccard overlap, then the id; only cases sharing a concept."""
+    import random
+
+    from pav_graph.site.data import _similar
+
+    rng = random.Random(7)
+    concepts = {f"c{k}": {"kind": "role" if k < 3 else "pattern"} for k in range(40)}
+    for n in (1, 2, 7, 300):
+        cases = {f"case-{i:04d}": {"linked": rng.sample(sorted(concepts), rng.randint(0, 12))}
+                 for i in rng.sample(range(5000), n)}
+        cases = dict(sorted(cases.items()))
+        _similar(cases, concepts)
+        sets = {cid: {c for c in case["linked"] if concepts[c]["kind"] != "role"} for cid, case in cases.items()}
+        for cid, cs in sets.items():
+            ranked = sorted((o for o in sets if o != cid and cs & sets[o]),
+                            key=lambda o: (-len(cs & sets[o]), -len(cs & sets[o]) / len(cs | sets[o]), o))
+            want = [{"id": o, "shared": sorted(cs & sets[o], key=lambda c: (concepts[c]["kind"], c))}
+                    for o in ranked[:5]]
+            assert cases[cid]["similar"] == want, (n, cid)

@@ -19,15 +19,14 @@ mirror every template and every graph function and silently go stale when one of
 to show something new (a count in a tooltip, a label of a similar case). Recording the reads
 cannot forget one as long as the pages read the data through these dicts, and a test compares
 the incremental site with a full one after a case add, change and removal. The price is
-that the data are still loaded whole from the store (``load_site_data``; at 10,000 cases that is
-about half of an incremental run, see docs/benchmarks.md: loading only the changed cases, with
-the records of the other cases kept from the last run, is the next step and not done), and the
-manifest holds one key per (record, field) a page read.
+that the manifest holds one key per (record, field) a page read. The data are loaded whole
+every run, but the case records come from the cache of :mod:`pav_graph.site.records` (only the
+cases whose build parts changed are read from the store), and the digests of their fields come
+with them (:class:`Digests` ``known``).
 
-What is not recorded (the store read directly: the Turtle download of a case, the mechanism
-pages) is handled by hand: a case's ``.ttl`` is made again with the case's page (its record
-changes whenever its triples do), and the mechanism pages are made every time (they are few)
-and written only if they differ.
+What is not recorded (the store read directly: the Turtle download of a case) is handled by
+hand: a case's ``.ttl`` is made again with the case's page (its record changes whenever its
+triples do).
 
 Safety: a run that would rewrite pages first deletes the manifest; it writes each page
 atomically (:mod:`pav_graph.atomic`) and writes the manifest last. A stop in between leaves a

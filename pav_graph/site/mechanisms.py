@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 from markupsafe import Markup
 
 from pav_graph.claims import LABELS
-from pav_graph.mechanisms.cases import CaseConcepts, in_case, rank, step_in
+from pav_graph.mechanisms.cases import CaseConcepts, in_case, present_in, rank, step_in
 from pav_graph.mechanisms.graph import Edge, Path, find_chains, find_loops, merge_edges
 from pav_graph.mechanisms.layout import FONT, LINE, Box, MapLayout, loop_layout, map_layout
 from pav_graph.mechanisms.model import LOOP_TYPES, MODALITY_LABELS, SIGN_LABELS
@@ -201,13 +201,13 @@ def render_mechanisms(data, render, pages: dict[str, str]) -> None:
         pages[f"mechanisms/{loop.id}.svg"] = loop_svg(loop, shim, "nl")
         pages[f"mechanisms/{loop.id}.en.svg"] = loop_svg(loop, shim, "en")
     edge_data = [_edge_json(e, labels, sources) for e in edges]
-    per_case = []
-    for case in cases:
-        steps = {i: step_in(e, case) for i, e in enumerate(edges)}
-        n_shown = sum(s.status == "shown" for s in steps.values())
-        n_possible = sum(s.status == "possible" for s in steps.values())
-        per_case.append({"id": case.id, "label": case.label, "levels": case.levels,
-                         "shown": n_shown, "possible": n_possible})
+    statuses: dict[int, list[str]] = {}  # case index -> status of each link it has both ends of
+    for pair, having in present_in(cases, edges_by_pair).items():
+        for i in having:
+            statuses.setdefault(i, []).append(step_in(edges_by_pair[pair], cases[i]).status)
+    per_case = [{"id": case.id, "label": case.label, "levels": case.levels,
+                 "shown": statuses.get(i, []).count("shown"),
+                 "possible": statuses.get(i, []).count("possible")} for i, case in enumerate(cases)]
     summary = {
         "claims": len(links), "counting_claims": sum(link.counts for link in links),
         "denied_claims": sum(link.denied for link in links),
