@@ -278,9 +278,12 @@ WHERE {
   OPTIONAL { ?item pg:note ?note FILTER(lang(?note) = "nl") }
   OPTIONAL { ?item pg:note ?note_en FILTER(lang(?note_en) = "en") }
   OPTIONAL { ?item dcterms:identifier ?key }
-  OPTIONAL { ?item pg:stance ?st . ?item pg:basis ?ba . ?item pg:voice ?vo
-             BIND(STRAFTER(STR(?st), "/stance/") AS ?stance) BIND(STRAFTER(STR(?ba), "/basis/") AS ?basis)
-             BIND(STRAFTER(STR(?vo), "/voice/") AS ?voice) }
+  # three OPTIONALs of one triple each, the BINDs outside (a claim has all three qualifiers,
+  # SHACL checks it): one OPTIONAL of the three, or BINDs inside it, made Oxigraph join the
+  # qualifiers of every item in the graph (1.5 s for one case at 10,000 cases instead of 0.08 s)
+  OPTIONAL { ?item pg:stance ?st } OPTIONAL { ?item pg:basis ?ba } OPTIONAL { ?item pg:voice ?vo }
+  BIND(STRAFTER(STR(?st), "/stance/") AS ?stance) BIND(STRAFTER(STR(?ba), "/basis/") AS ?basis)
+  BIND(STRAFTER(STR(?vo), "/voice/") AS ?voice)
   OPTIONAL { ?item pg:attributedTo ?attributed FILTER(lang(?attributed) = "nl") }
   OPTIONAL { ?item pg:attributedTo ?attributed_en FILTER(lang(?attributed_en) = "en") }
   OPTIONAL { ?item pg:role ?r . ?r skos:notation ?role ; skos:prefLabel ?rolelabel FILTER(lang(?rolelabel) = "nl") }

@@ -33,7 +33,7 @@ from pav_graph.privacy import REDACTION_LABEL
 from pav_graph.project import Project
 from pav_graph.site import citation, downloads, embed, graphs, records, search
 from pav_graph.site import incremental as inc
-from pav_graph.site.data import STATUS, SiteData, load_site_data
+from pav_graph.site.data import DIGEST_PROXIES, STATUS, SiteData, load_site_data
 from pav_graph.site.mechanisms import case_mechanism_script, render_mechanisms
 from pav_graph.site.passages import private_blocks
 
@@ -238,7 +238,8 @@ def build_site(store: ox.Store, project: Project, outdir: Path, log=lambda msg: 
         s["cite"] = cite(s)
     loaded = time.perf_counter() - t0
     log(f"loaded the site data in {loaded:.1f} s")
-    data, digests = inc.tracked(data, base_url, {"case": kept.digests} if kept else None)
+    data, digests = inc.tracked(data, base_url, {"case": kept.digests} if kept else None,
+                                DIGEST_PROXIES)
     info: dict = {}  # what the corpus job made, for the result
     jobs = _jobs(store, data, base_url, info)
     previous = None if full else inc.read_manifest(outdir)

@@ -183,9 +183,13 @@ class Digests:
     unchanged record into JSON again. A whole record's digest (``*``) is the digest of its
     fields' digests."""
 
-    def __init__(self, tables: dict[str, dict], known: dict[str, dict[str, dict[str, str]]] | None = None):
+    def __init__(self, tables: dict[str, dict], known: dict[str, dict[str, dict[str, str]]] | None = None,
+                 proxies: dict | None = None):
         self.tables = tables  # kind -> {id: record}; records may be Entity or dict
         self.known = known or {}
+        # (kind, field) -> f(value, digests): a small stand-in with the same digest changes, for
+        # fields that hold other records' parts (see pav_graph.site.data.DIGEST_PROXIES)
+        self.proxies = proxies or {}
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, key: str) -> str | None:
@@ -212,6 +216,9 @@ class Digests:
         known = self.known.get(kind, {}).get(ident)
         if known is not None and name in known:
             return known[name]
+        proxy = self.proxies.get((kind, name))
+        if proxy is not None:
+            return digest_of(proxy(dict.__getitem__(record, name), self))
         return digest_of(dict.__getitem__(record, name))
 
 
@@ -300,9 +307,9 @@ def reads_all(record: dict) -> None:
         record._all()
 
 
-def tracked(data, base_url: str, known: dict | None = None):
+def tracked(data, base_url: str, known: dict | None = None, proxies: dict | None = None):
     """``data`` with its tables wrapped so that reads are recorded, and their :class:`Digests`
-    (``known``: digests of fields computed before, see :class:`Digests`)."""
+    (``known``, ``proxies``: see :class:`Digests`)."""
     from collections import Counter
     from dataclasses import replace
 
@@ -319,7 +326,7 @@ def tracked(data, base_url: str, known: dict | None = None):
                   stats=Entity("g\tstats", stats),
                   mechanisms=Entity("g\tmechanisms", glob["mechanisms"]))
     tables = {"case": out.cases, "concept": out.concepts, "source": out.sources, "g": glob}
-    return out, Digests(tables, known)
+    return out, Digests(tables, known, proxies)
 
 
 class Made:
