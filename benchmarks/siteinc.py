@@ -191,13 +191,17 @@ def markdown(results: dict) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
-        ("An incremental run loads the whole site data from the store (SPARQL over every case, "
-         "as a full run does), then makes again only the pages whose recorded inputs changed "
+        ("An incremental run reads from the store only the cases whose part of the build changed "
+         "(the other case records are kept from the run before in `build/site-cases.sqlite`, "
+         "`pav_graph/site/records.py`; a full run reads every case and keeps them), computes "
+         "again what depends on all cases (similar cases, each concept's and source's list of "
+         "cases), then makes again only the pages whose recorded inputs changed "
          "(`pav_graph/site/incremental.py`) and writes the files whose bytes differ. What it "
-         "makes again after a `case add`: the case's page, downloads and embed; the pages of "
-         "cases whose similar cases changed; the concept and source pages that list the case; "
-         "the home page, the graph page, the list of concepts and sources, the search index and "
-         "the mechanism pages. The loading is the part that does not shrink with the change."),
+         "makes again after a `case add`: the case's page, downloads, embed and mechanism view; "
+         "the pages of cases whose similar cases changed; the concept and source pages that list "
+         "the case; the home page, the graph page, the lists of concepts and sources, the search "
+         "index and the mechanism page. These last pages, and the corpus-wide computations, list "
+         "or count every case: they are what still grows with the corpus."),
         "",
         *[line for note in results.get("notes", []) for line in (note, "")],
         END,

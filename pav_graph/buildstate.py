@@ -69,6 +69,8 @@ class State:
 
 
 _PART_FIELDS = [f.name for f in fields(CasePart)]
+# One entry each, the build last read: a long-running process (``serve`` across rebuilds, a test
+# session) would otherwise keep the parts and the vocabulary of every build it ever read.
 _READ: dict[Path, tuple[tuple, State]] = {}
 
 
@@ -90,6 +92,7 @@ def read_state(directory: Path) -> State | None:
         state = State(**data)
     except (OSError, ValueError, TypeError, KeyError):
         return None
+    _READ.clear()
     _READ[path] = (stamp, state)
     return state
 
@@ -153,7 +156,7 @@ def save_context(project: Project, key: str, ctx) -> None:
         pass  # a read-only build directory: the next build loads the vocabulary again
 
 
-_CONTEXTS: dict[Path, object] = {}
+_CONTEXTS: dict[Path, object] = {}  # one entry, as _READ
 
 
 def load_context(project: Project, key: str):
@@ -167,6 +170,7 @@ def load_context(project: Project, key: str):
             ctx = pickle.load(fh)  # written by this package into its own build directory
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
+    _CONTEXTS.clear()
     _CONTEXTS[path] = ctx
     return ctx
 

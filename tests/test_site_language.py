@@ -108,7 +108,10 @@ def test_a_name_the_same_in_both_languages_is_not_a_wrong_language(tmp_path):
     assert [i.message for i in found] == ["x.en is written in Dutch"]
 
 
-def test_check_fails_on_a_mixed_string_and_a_missing_translation(corpus_copy, runner, cli):
+def test_check_fails_on_a_mixed_string_and_a_missing_translation(corpus_copy, runner, cli,
+                                                                  own_build_dir):
+    # own_build_dir: `check` builds the copy; in the session's build directory that build
+    # replaced (and pruned) the session's build of the real corpus, which later tests use
     import yaml
 
     case = corpus_copy / "cases" / "maastricht-2025.yaml"
