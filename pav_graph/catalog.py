@@ -315,7 +315,7 @@ def case_details(store: ox.Store, case_id: str | None = None,
     The site needs them all: four queries over the whole graph instead of four per case. One
     by one took 24 s for 1,000 cases, and each case's turn grows with the graph (0.03 s at
     1,000 cases, 0.09 s at 10,000), so the total grew with the square of the corpus. A few
-    cases (an update of the site) are read with their IRI in the query text (:func:`_select`),
+    cases (an update of the site) are read with their IRI in the query text (:func:`select_cases`),
     a few milliseconds each at any size."""
     if case_id is not None:
         case_ids = [case_id]
