@@ -56,6 +56,16 @@ def install() -> None:
         signal.signal(signum, _handler)
 
 
+def received() -> int | None:
+    """The signal that started the unwinding, if one did.
+
+    The handler's exception does not always arrive as itself: raised inside code that wraps
+    what it catches (Python wraps an exception from ``__set_name__`` during class creation in a
+    RuntimeError; libraries re-raise as their own errors), it reaches the CLI as an ordinary
+    exception. Once a signal was received, any exception is that stop, never a bug."""
+    return _received[0] if _received else None
+
+
 def exit_code(signum: int) -> int:
     return 128 + int(signum)
 

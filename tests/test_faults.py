@@ -468,3 +468,33 @@ def test_serve_stops_on_sigterm_with_its_workers(built_corpus) -> None:
         os.kill(p, signal.SIGKILL)
     assert proc.returncode == 0 and not left, (proc.returncode, left, out)
     assert "Traceback" not in out
+
+
+WRAPPED_STOP = """
+import os, signal, sys
+from pav_graph.cli import main as cli_main
+
+class Slot:  # the signal arrives while Python creates a class: it wraps it in a RuntimeError
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.{name})
+
+def run(*args, **kwargs):
+    class Holder:
+        slot = Slot()
+
+cli_main.cli.main = run
+cli_main.main()
+"""
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143),
+                                         (signal.SIGINT, 130)], ids=["SIGHUP", "SIGTERM", "SIGINT"])
+def test_a_stop_wrapped_by_the_code_it_interrupts_is_still_a_stop(signum, code) -> None:
+    """CI once stopped `case add` with SIGHUP while it imported a module: Python wrapped the
+    handler's exception in "RuntimeError: Error calling __set_name__ ...", and the CLI called it
+    an internal error. Any exception after a signal is that signal's stop."""
+    proc = subprocess.run([sys.executable, "-c", WRAPPED_STOP.replace("{name}", signum.name)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == code, proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(LAST_LINE[code]), proc.stderr

@@ -98,9 +98,13 @@ def main() -> None:
         except click.exceptions.Abort as exc:
             if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
                 raise KeyboardInterrupt from None
+            if signals.received() is not None:
+                _stopped(signals.received())
             click.echo("Aborted!", err=True)  # Ctrl-D at a prompt, a refused confirmation
             sys.exit(1)
         except click.ClickException as exc:
+            if signals.received() is not None:  # e.g. a read cut off, reported as bad input
+                _stopped(signals.received())
             exc.show()
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
@@ -109,19 +113,29 @@ def main() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except (KeyboardInterrupt, signals.Terminated) as exc:
-        signum = getattr(exc, "signum", signals.signal.SIGINT)
-        signals.stop_children()
-        click.echo(f"{signals.NAMES[signum]} — stopped; what this command had changed was put "
-                   "back (or it had finished)", err=True)
-        sys.exit(signals.exit_code(signum))
+        _stopped(getattr(exc, "signum", signals.received() or signals.signal.SIGINT))
     except OSError as exc:  # disk full, read-only, permissions: the machine, not a bug
+        if signals.received() is not None:
+            _stopped(signals.received())
         from pav_graph.cli.common import os_error
 
         os_error(exc, doing="read or write").show()
         sys.exit(1)
     except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+        if signals.received() is not None:  # the stop, wrapped by the code it interrupted
+            _stopped(signals.received())
         if os.environ.get("PAV_GRAPH_DEBUG"):
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it "
                    "(run with PAV_GRAPH_DEBUG=1 for the traceback)", err=True)
         sys.exit(70)
+
+
+def _stopped(signum: int) -> None:
+    """Stop the child processes, say what stopped us and exit 128 + the signal number."""
+    from pav_graph import signals
+
+    signals.stop_children()
+    click.echo(f"{signals.NAMES[signum]} — stopped; what this command had changed was put "
+               "back (or it had finished)", err=True)
+    sys.exit(signals.exit_code(signum))
