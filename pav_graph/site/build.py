@@ -130,7 +130,8 @@ def context_blocks(source: dict) -> list[dict]:
 
 
 def _check_ids(data: SiteData) -> None:
-    for kind, ids in (("case", data.cases), ("concept", data.concepts), ("source", data.sources)):
+    for kind, ids in (("case", data.cases), ("concept", data.concepts), ("source", data.sources),
+                      ("concept", data.renamed)):
         for ident in ids:
             if not SAFE_ID.fullmatch(ident):
                 raise SiteError(f"{kind} id {ident!r} cannot be a file name: use a-z, 0-9 and '-'")
@@ -373,11 +374,16 @@ def _jobs(store: ox.Store, data: SiteData, base_url: str, info: dict) -> dict:
                             redaction_labels=REDACTION_LABEL)
         return make
 
+    def renamed_pages(pages, ttl) -> None:
+        for old, r in data.renamed.items():
+            renderer(pages)(f"concepts/{old}.html", "renamed.html", r["label"], r=r,
+                            canonical=f"concepts/{r['to']}.html")
+
     def mechanism_pages(pages, ttl) -> None:
         render_mechanisms(data, renderer(pages), pages)  # causal loop diagrams (issue 18)
 
     jobs = {"corpus": corpus_pages, "concepts": concept_list, "other": other_pages,
-            "search": search_index, "mechanisms": mechanism_pages}
+            "search": search_index, "mechanisms": mechanism_pages, "renamed": renamed_pages}
     ids = list(dict.keys(data.cases))
     jobs.update({f"case:{cid}": case_pages(cid) for cid in ids})
     jobs.update({f"concept:{cid}": concept_page(cid) for cid in dict.keys(data.concepts)})

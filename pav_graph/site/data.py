@@ -69,6 +69,14 @@ ALT_Q = prefix_header() + """
 SELECT ?id ?alt (lang(?alt) AS ?lang) WHERE { ?c a skos:Concept ; skos:notation ?id ; skos:altLabel ?alt }
 ORDER BY ?id ?alt"""
 
+RENAMED_Q = prefix_header() + """
+SELECT ?id ?next ?nl ?en ?note_nl ?note_en WHERE {
+  ?c owl:deprecated true ; skos:notation ?id ; dcterms:isReplacedBy/skos:notation ?next ;
+     skos:prefLabel ?nl , ?en FILTER(lang(?nl) = "nl" && lang(?en) = "en")
+  OPTIONAL { ?c skos:historyNote ?note_nl FILTER(lang(?note_nl) = "nl") }
+  OPTIONAL { ?c skos:historyNote ?note_en FILTER(lang(?note_en) = "en") }
+}"""
+
 MATCHES_Q = prefix_header() + """
 SELECT ?id ?pattern ?item WHERE {
   ?m a pg:PatternMatch ; pg:matchCase ?case ; pg:matchPattern/skos:notation ?pattern .
@@ -132,6 +140,7 @@ class SiteData:
     level_en: dict[str, str] = field(default_factory=dict)  # Dutch level label -> English
     stats: dict = field(default_factory=dict)  # the counts of the home page's footer
     mechanisms: dict = field(default_factory=dict)  # {"links": the mechanism links of the sources}
+    renamed: dict = field(default_factory=dict)  # merged or renamed concept id -> its record
 
 
 def load_site_data(store: ox.Store, source_models: dict[str, Source], kept=None) -> SiteData:
@@ -139,12 +148,13 @@ def load_site_data(store: ox.Store, source_models: dict[str, Source], kept=None)
     case records of earlier runs that still hold for this build: only the other cases are read
     from the store (an update after a ``case add`` reads one case instead of 10,000)."""
     concepts = _concepts(store)
+    renamed = _renamed(store, concepts)
     cases = _cases(store, concepts, kept)
     sources = _sources(source_models, cases, concepts)
     kinds = {k: {"nl": nl, "en": en} for k, (nl, en) in KIND_LABEL.items()}
     level_en = {str(r["nl"]): str(r["en"]) for r in select_local(store, LEVEL_LABELS_Q).rows}
     return SiteData(cases, concepts, sources, kinds, level_en,
-                    mechanisms={"links": links_from_store(store)})
+                    mechanisms={"links": links_from_store(store)}, renamed=renamed)
 
 
 def _concepts(store: ox.Store) -> dict[str, dict]:
@@ -187,6 +197,32 @@ def _concepts(store: ox.Store) -> dict[str, dict]:
     for c in out.values():
         for key in ("broader", "narrower", "related", "requires"):
             c[key].sort()
+    return out
+
+
+def _renamed(store: ox.Store, concepts: dict[str, dict]) -> dict[str, dict]:
+    """The merged or renamed concepts (``owl:deprecated``), each with the live concept it went
+    into (``to``, following a chain of renames), and on each live concept the ids that went into
+    it (``replaces``). Their pages stay (:func:`pav_graph.site.build`): a link or bookmark made
+    before the merge still leads somewhere that says what happened."""
+    found = {str(r["id"]): {"id": str(r["id"]), "next": str(r["next"]),
+                            "label": {"nl": str(r["nl"]), "en": str(r["en"])},
+                            "history": {"nl": str(r["note_nl"]) if r["note_nl"] else None,
+                                        "en": str(r["note_en"]) if r["note_en"] else None}}
+             for r in select_local(store, RENAMED_Q).rows}
+    out = {}
+    for cid in sorted(found):
+        to, seen = cid, set()
+        while to in found and to not in seen:
+            seen.add(to)
+            to = found[to]["next"]
+        if to not in concepts:  # the build refuses such a chain; a hand-made store may hold one
+            continue
+        out[cid] = {**found[cid], "to": to}
+        concepts[to].setdefault("replaces", []).append(
+            {"id": cid, "label": found[cid]["label"]})
+    for c in concepts.values():
+        c.setdefault("replaces", [])
     return out
 
 

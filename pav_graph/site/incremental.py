@@ -317,14 +317,15 @@ def tracked(data, base_url: str, known: dict | None = None, proxies: dict | None
              # full cases apart from mentions in passing and textbook illustrations
              "kinds": Counter(case["kind"] for case in data.cases.values())}
     glob = {"kinds": dict(data.kinds), "level_en": dict(data.level_en), "stats": stats,
-            "mechanisms": dict(data.mechanisms)}
+            "mechanisms": dict(data.mechanisms), "renamed": dict(data.renamed)}
     out = replace(data, cases=Collection("case", data.cases),
                   concepts=Collection("concept", data.concepts),
                   sources=Collection("source", data.sources),
                   kinds=Entity("g\tkinds", glob["kinds"]),
                   level_en=Entity("g\tlevel_en", glob["level_en"]),
                   stats=Entity("g\tstats", stats),
-                  mechanisms=Entity("g\tmechanisms", glob["mechanisms"]))
+                  mechanisms=Entity("g\tmechanisms", glob["mechanisms"]),
+                  renamed=Entity("g\trenamed", glob["renamed"]))
     tables = {"case": out.cases, "concept": out.concepts, "source": out.sources, "g": glob}
     return out, Digests(tables, known, proxies)
 
