@@ -9,6 +9,11 @@ removes its temporary directory), then :func:`pav_graph.cli.main.main` kills wha
 child processes (HermiT's JVM, SHACL and parsing workers, the endpoint's query workers), says
 "terminated" or "interrupted" and exits 128 + the signal number (143, 129, 130).
 
+Python swallows an exception raised inside a finalizer (``__del__``, a weakref callback, a
+generator closed by the garbage collector): it prints "Exception ignored in ..." and goes on. A
+signal whose handler ran just then would be lost, so :func:`_unraisable` sends it again from a
+short-lived thread, and it stops the command where it is a moment later.
+
 A second signal that arrives while pav-graph unwinds is ignored, so that restoring is not cut
 off halfway; SIGKILL still stops it at once. Then no handler runs, so the helpers are tied to
 their parent instead (:func:`die_with_parent`, Linux's ``PR_SET_PDEATHSIG``): the kernel kills
@@ -22,6 +27,8 @@ import ctypes
 import functools
 import os
 import signal
+import sys
+import threading
 
 NAMES = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
 
@@ -47,9 +54,21 @@ def _handler(signum, frame) -> None:
     raise Terminated(signum)
 
 
+def _unraisable(unraisable, previous=sys.unraisablehook) -> None:
+    """The stop a finalizer swallowed: deliver the signal again (the handler takes it anew)."""
+    if isinstance(unraisable.exc_value, (Terminated, KeyboardInterrupt)) and _received:
+        signum = _received.pop()
+        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+        return
+    previous(unraisable)
+
+
 def install() -> None:
     """Handle SIGTERM, SIGHUP and SIGINT as described in the module docstring (main thread)."""
     _received.clear()
+    sys.unraisablehook = _unraisable
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         if signal.getsignal(signum) is signal.SIG_IGN:  # e.g. started with nohup: keep it so
             continue

@@ -498,3 +498,37 @@ def test_a_stop_wrapped_by_the_code_it_interrupts_is_still_a_stop(signum, code) 
     assert proc.returncode == code, proc.stderr
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith(LAST_LINE[code]), proc.stderr
+
+
+SWALLOWED_STOP = """
+import os, signal, sys, time
+from pav_graph.cli import main as cli_main
+
+class Closing:  # the signal arrives while a finalizer runs: Python swallows what it raises
+    def __del__(self):
+        os.kill(os.getpid(), signal.{name})
+        for _ in range(1000):
+            pass
+
+def run(*args, **kwargs):
+    Closing()
+    for _ in range(500):  # 5 s of work the stop must cut short
+        time.sleep(0.01)
+    print("finished")
+
+cli_main.cli.main = run
+cli_main.main()
+"""
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
+                         ids=["SIGTERM", "SIGINT"])
+def test_a_stop_swallowed_by_a_finalizer_still_stops(signum, code) -> None:
+    """A signal handled inside ``__del__`` raises where Python only prints "Exception ignored"
+    and goes on: the command must stop all the same, not finish."""
+    proc = subprocess.run([sys.executable, "-c", SWALLOWED_STOP.replace("{name}", signum.name)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert "finished" not in proc.stdout
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(LAST_LINE[code]), proc.stderr
