@@ -418,6 +418,22 @@ def test_the_second_coder_sample_is_blind_and_reproducible(corpus, tmp_path):
     assert key.read_text(encoding="utf-8") == committed  # the key the second coder's file belongs to
 
 
+def test_a_fresh_sample_leaves_out_the_links_of_earlier_samples(corpus, tmp_path):
+    """Round 3 tests the sharpened rules on links they were not tuned on: its sample is drawn
+    with the round-1/2 key excluded, and that draw is the committed round-3 key."""
+    from pav_graph.mechanisms.sample import read_key, write_sample
+
+    earlier = set(read_key(ROOT / "review" / "mechanisms-sample-key.csv").values())
+    sample, key = tmp_path / "sample.csv", tmp_path / "key.csv"
+    write_sample(corpus, sample, key, n=40, seed=2026, exclude=frozenset(earlier))
+    drawn = set(read_key(key).values())
+    assert len(drawn) == 40 and not drawn & earlier
+    committed = ROOT / "review" / "mechanisms-round3-key.csv"
+    assert key.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+    round3 = ROOT / "review" / "second-coder" / "mechanisms-round3" / "sample.csv"
+    assert sample.read_text(encoding="utf-8") == round3.read_text(encoding="utf-8")
+
+
 def test_kappa_and_alpha_on_a_worked_example():
     from pav_graph.mechanisms.sample import cohen_kappa, krippendorff_alpha
 

@@ -7,7 +7,7 @@ definitions) in the direction of the claim. It leaves out every decision of the 
 can be made again. :func:`agreement` compares the second coder's file with the links: Cohen's
 kappa and Krippendorff's alpha (nominal, as review/agreement.py for the claims) per decision.
 
-    python -m pav_graph.mechanisms.sample sample SAMPLE.csv KEY.csv [--n 45] [--seed 18]
+    python -m pav_graph.mechanisms.sample sample SAMPLE.csv KEY.csv [--n 45] [--seed 18] [--exclude OLD-KEY.csv ...]
     python -m pav_graph.mechanisms.sample report CODED.csv KEY.csv
 """
 
@@ -67,10 +67,21 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
     return out.getvalue()
 
 
-def write_sample(corpus: Corpus, sample: Path, key: Path, n: int = 45, seed: int = 18) -> None:
+def read_key(path: Path) -> dict[str, str]:
+    """A sample's key: item -> link id."""
+    with path.open(encoding="utf-8") as fh:
+        return {row["item"]: row["link"] for row in csv.DictReader(fh)}
+
+
+def write_sample(corpus: Corpus, sample: Path, key: Path, n: int = 45, seed: int = 18,
+                 exclude: frozenset[str] = frozenset()) -> None:
     """The blind sample (for the second coder) and its key (item -> link id, kept apart: with
-    the key and ontology/mechanisms.yaml one can read the first coder's decisions)."""
-    rows, keys = sample_rows(corpus, draw(corpus.mechanisms, n, seed))
+    the key and ontology/mechanisms.yaml one can read the first coder's decisions).
+
+    ``exclude`` (link ids, e.g. of an earlier sample's key) draws a fresh sample: a rule
+    sharpened on one sample's disagreements is tested on links it was not tuned on."""
+    pool = [link for link in corpus.mechanisms if link.key not in exclude]
+    rows, keys = sample_rows(corpus, draw(pool, n, seed))
     for path in (sample, key):
         path.parent.mkdir(parents=True, exist_ok=True)
     write_text(sample, to_csv(rows, COLUMNS))
@@ -139,6 +150,8 @@ def main() -> None:
     s.add_argument("key", type=Path, help="item -> link id (CSV), kept by the first coder")
     s.add_argument("--n", type=int, default=45)
     s.add_argument("--seed", type=int, default=18)
+    s.add_argument("--exclude", type=Path, action="append", default=[], metavar="KEY.csv",
+                   help="leave out the links of an earlier sample's key (may repeat)")
     r = sub.add_parser("report", help="agreement of the second coder's file with the links")
     r.add_argument("coded", type=Path, help="the sample with the second coder's columns filled in")
     r.add_argument("key", type=Path)
@@ -147,10 +160,11 @@ def main() -> None:
     if problems:
         raise SystemExit("the corpus has problems: run `pav-graph validate`")
     if args.command == "sample":
-        write_sample(corpus, args.sample, args.key, args.n, args.seed)
+        exclude = frozenset(link for path in args.exclude for link in read_key(path).values())
+        write_sample(corpus, args.sample, args.key, args.n, args.seed, exclude)
         print(f"wrote {args.sample} and {args.key}")
         return
-    key = {row["item"]: row["link"] for row in csv.DictReader(args.key.open(encoding="utf-8"))}
+    key = read_key(args.key)
     coded = list(csv.DictReader(args.coded.open(encoding="utf-8")))
     for field, figures in agreement(corpus, coded, key).items():
         fmt = lambda x: "-" if x is None else f"{x:.2f}"
