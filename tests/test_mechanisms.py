@@ -432,6 +432,13 @@ def test_a_fresh_sample_leaves_out_the_links_of_earlier_samples(corpus, tmp_path
     assert key.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
     round3 = ROOT / "review" / "second-coder" / "mechanisms-round3" / "sample.csv"
     assert sample.read_text(encoding="utf-8") == round3.read_text(encoding="utf-8")
+    # round 4: every link neither sample held, so that every link has a blind coding
+    rest, rest_key = tmp_path / "rest.csv", tmp_path / "rest-key.csv"
+    write_sample(corpus, rest, rest_key, n=1000, seed=2027, exclude=frozenset(earlier | drawn))
+    assert set(read_key(rest_key).values()) == {link.key for link in corpus.mechanisms} - earlier - drawn
+    assert rest_key.read_text(encoding="utf-8") == (ROOT / "review" / "mechanisms-round4-key.csv").read_text(encoding="utf-8")
+    round4 = ROOT / "review" / "second-coder" / "mechanisms-round4" / "sample.csv"
+    assert rest.read_text(encoding="utf-8") == round4.read_text(encoding="utf-8")
 
 
 def test_kappa_and_alpha_on_a_worked_example():
