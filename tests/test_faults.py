@@ -25,6 +25,20 @@ from test_bad_input import base_data, dump, pav, tree_hash
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="module", autouse=True)
+def ctrl_c_reaches_the_commands():
+    """The commands under test get Ctrl-C as a terminal gives it. A shell that starts the tests
+    in the background (``cmd &`` without job control, nohup) makes them ignore SIGINT, and
+    pav-graph keeps an ignored SIGINT ignored on purpose; the children inherit that. With a
+    handler here, every child starts with SIGINT at its default, whatever started pytest."""
+    before = signal.getsignal(signal.SIGINT)
+    if before == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if before == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _env(build_dir: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PAV_GRAPH_BUILD=str(build_dir))
     env.pop("PAV_GRAPH_CORPUS", None)
